@@ -1,0 +1,2 @@
+//! lean-rs CLI (skeleton).
+fn main() {}

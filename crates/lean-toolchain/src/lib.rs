@@ -1,0 +1,1 @@
+//! Lean toolchain discovery (skeleton).
