@@ -163,7 +163,7 @@ pub unsafe fn lean_ctor_set_usize(o: *mut lean_object, i: u32, v: usize) {
         lean_ctor_obj_cptr(o)
             .add(i as usize)
             .cast::<usize>()
-            .write(v)
+            .write(v);
     }
 }
 

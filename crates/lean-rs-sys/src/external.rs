@@ -10,7 +10,9 @@ use crate::types::{
 };
 
 unsafe extern "C" {
-    /// Registers a class; the result lives for the rest of the process.
+    /// Registers a class; the result lives for the rest of the process. Both procedures must be
+    /// non-null if objects of the class can ever be marked multi-threaded or persistent: the
+    /// runtime's marking walk calls `foreach` unconditionally (seen on 4.35.0).
     pub fn lean_register_external_class(
         finalize: lean_external_finalize_proc,
         foreach: lean_external_foreach_proc,

@@ -52,9 +52,7 @@ fn lean_compiled_exports_are_present_too() {
     let lib = unsafe { libloading::Library::new(&path) }.unwrap();
     for name in ["lean_name_eq", "lean_expr_hash", "lean_level_mk_succ"] {
         // SAFETY: address lookup only.
-        assert!(
-            unsafe { lib.get::<*const ()>(name.as_bytes()) }.is_ok(),
-            "{name}"
-        );
+        let found = unsafe { lib.get::<*const ()>(name.as_bytes()) }.is_ok();
+        assert!(found, "{name}");
     }
 }
