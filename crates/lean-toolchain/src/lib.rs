@@ -1,1 +1,43 @@
-//! Lean toolchain discovery (skeleton).
+//! Lean 4 toolchain discovery, fingerprints, link diagnostics and Lake build helpers.
+//!
+//! - [`discover`] finds the toolchain (`LEAN_SYSROOT` → `lean` on `PATH` → elan's
+//!   default → the project-local `.lean-rs/sysroot`) and says why each candidate was
+//!   chosen or rejected; [`inspect_sysroot`] verifies one directory.
+//! - [`ToolchainFingerprint`] is the typed identity of a verified toolchain.
+//! - [`LinkDiagnostics`] are the one-line failures of all of the above and of Lake builds.
+//! - [`lake`] holds Lake module discovery, name mangling and the build helpers.
+
+#![cfg_attr(test, allow(clippy::unwrap_used, clippy::expect_used))]
+
+mod diagnostics;
+mod digest;
+mod discovery;
+mod fingerprint;
+pub mod lake;
+mod link;
+mod manifest;
+mod process;
+mod sysroot;
+mod version;
+mod window;
+
+pub use diagnostics::LinkDiagnostics;
+pub use digest::{fixture_digest, sha256_bytes, sha256_file};
+pub use discovery::{
+    Candidate, CandidateSource, CandidateStatus, Discovery, DiscoveryInputs, LEAN_SYSROOT_ENV, LOCAL_SYSROOT_DIR,
+    NO_LOCAL_SYSROOT_ENV, discover, discover_toolchain, elan_toolchain_dir, find_local_sysroot,
+};
+pub use fingerprint::{SupportVerdict, SysrootKind, ToolchainFingerprint};
+pub use lake::{
+    BuiltLeanCapability, CargoLeanCapability, LakeBuild, LakeTarget, LeanModuleDescriptor, LeanModuleDiscoveryDiagnostic,
+    LeanModuleSet, LeanModuleSetFingerprint, build_lake_target, build_lake_target_quiet, discover_lake_modules,
+};
+pub use link::{emit_lean_link_directives, emit_lean_link_directives_checked, emit_link_directives, is_docs_rs, link_directives};
+pub use manifest::{SYSROOT_MANIFEST, SYSROOT_MANIFEST_SCHEMA, SysrootManifest};
+pub use sysroot::{check_shared_object, inspect_sysroot, runtime_library_name};
+pub use version::{LeanVersion, LeanVersionReport, is_commit_hash, parse_version_line};
+
+/// The supported window rendered as text, e.g. `4.26.0 ..= 4.35.0, named releases only`.
+pub fn supported_window() -> String {
+    window::describe()
+}

@@ -1,0 +1,276 @@
+//! `CargoLeanCapability`: the `build.rs` path for crates that ship Lean source.
+
+use std::io::Write;
+use std::path::{Path, PathBuf};
+
+use serde::{Deserialize, Serialize};
+
+use super::build::{LakeTarget, write_atomically};
+use super::names::{NamingConvention, validate_module_name};
+use crate::diagnostics::{LinkDiagnostics, one_line};
+use crate::fingerprint::ToolchainFingerprint;
+use crate::link::{is_docs_rs, link_directives};
+
+/// Schema number of [`CapabilityManifest`].
+pub const CAPABILITY_MANIFEST_SCHEMA: u32 = 1;
+
+/// The toolchain facts recorded in a capability manifest.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ManifestToolchain {
+    /// Lean release.
+    pub version: String,
+    /// Full commit.
+    pub commit: String,
+    /// `full` or `runtime-only`.
+    pub kind: String,
+    /// Target triple, when reported.
+    pub platform: Option<String>,
+    /// `lean.h` digest, for full toolchains.
+    pub header_digest: Option<String>,
+}
+
+/// The self-describing record a runtime loader needs to reopen a built capability.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct CapabilityManifest {
+    /// Always [`CAPABILITY_MANIFEST_SCHEMA`].
+    pub schema: u32,
+    /// Lake package name.
+    pub package: String,
+    /// The `lean_lib` target.
+    pub target: String,
+    /// The root module to initialize.
+    pub module: String,
+    /// The primary shared library.
+    pub dylib: PathBuf,
+    /// The module's initializer symbol in `dylib`.
+    pub initializer: String,
+    /// Which Lake naming scheme the dylib follows.
+    pub naming: NamingConvention,
+    /// Directories to search for the dylib's dependencies.
+    pub search_roots: Vec<PathBuf>,
+    /// Shared libraries that must be loaded first (Lean's runtime).
+    pub dependencies: Vec<PathBuf>,
+    /// The toolchain it was built with.
+    pub toolchain: ManifestToolchain,
+    /// The Lake build cache key.
+    pub cache_key: String,
+}
+
+/// What [`CargoLeanCapability::build`] produced.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct BuiltLeanCapability {
+    /// Where the manifest was written.
+    pub manifest_path: PathBuf,
+    /// The manifest contents.
+    pub manifest: CapabilityManifest,
+    /// True when the Lake cache was reused.
+    pub cache_hit: bool,
+}
+
+/// Builder for a `build.rs` that ships a Lake `lean_lib` as a capability.
+#[derive(Debug, Clone)]
+pub struct CargoLeanCapability {
+    lake_dir: PathBuf,
+    target: String,
+    package: Option<String>,
+    module: Option<String>,
+    lake: Option<PathBuf>,
+    toolchain: Option<ToolchainFingerprint>,
+    out_dir: Option<PathBuf>,
+}
+
+impl CargoLeanCapability {
+    /// `lake_dir` (relative to `CARGO_MANIFEST_DIR` unless absolute) holds the Lake
+    /// project; `target` is its `lean_lib`.
+    pub fn new(lake_dir: impl Into<PathBuf>, target: impl Into<String>) -> Self {
+        Self {
+            lake_dir: lake_dir.into(),
+            target: target.into(),
+            package: None,
+            module: None,
+            lake: None,
+            toolchain: None,
+            out_dir: None,
+        }
+    }
+
+    /// The Lake package name (default: the lakefile's).
+    #[must_use]
+    pub fn package(mut self, package: impl Into<String>) -> Self {
+        self.package = Some(package.into());
+        self
+    }
+
+    /// The root module to initialize (default: the target name).
+    #[must_use]
+    pub fn module(mut self, module: impl Into<String>) -> Self {
+        self.module = Some(module.into());
+        self
+    }
+
+    /// Uses this `lake` executable.
+    #[must_use]
+    pub fn lake_executable(mut self, lake: impl Into<PathBuf>) -> Self {
+        self.lake = Some(lake.into());
+        self
+    }
+
+    /// Uses this toolchain instead of discovering one.
+    #[must_use]
+    pub fn toolchain(mut self, toolchain: ToolchainFingerprint) -> Self {
+        self.toolchain = Some(toolchain);
+        self
+    }
+
+    /// Writes the manifest here instead of `OUT_DIR`.
+    #[must_use]
+    pub fn out_dir(mut self, dir: impl Into<PathBuf>) -> Self {
+        self.out_dir = Some(dir.into());
+        self
+    }
+
+    /// Builds and prints the Cargo directives to stdout.
+    pub fn build(&self) -> Result<BuiltLeanCapability, LinkDiagnostics> {
+        self.build_to(&mut std::io::stdout().lock())
+    }
+
+    /// Builds and writes the Cargo directives to `directives`.
+    ///
+    /// Under `DOCS_RS` nothing is built: the environment variables are emitted empty so
+    /// `env!` still compiles, and the returned manifest is empty.
+    pub fn build_to(&self, directives: &mut dyn Write) -> Result<BuiltLeanCapability, LinkDiagnostics> {
+        let env_prefix = format!("LEAN_RS_CAPABILITY_{}", screaming_snake(&self.target));
+        let module = self.module.clone().unwrap_or_else(|| self.target.clone());
+        for name in [&self.target, &module] {
+            validate_module_name(name)
+                .map_err(|detail| LinkDiagnostics::InvalidModuleName { name: one_line(name), detail })?;
+        }
+        let emit = |out: &mut dyn Write, line: String| {
+            writeln!(out, "{line}").map_err(|e| LinkDiagnostics::lake_output(Path::new("<cargo stdout>"), e))
+        };
+        if is_docs_rs() {
+            emit(directives, format!("cargo:rustc-env={env_prefix}_MANIFEST="))?;
+            emit(directives, format!("cargo:rustc-env={env_prefix}_DYLIB="))?;
+            return Ok(BuiltLeanCapability {
+                manifest_path: PathBuf::new(),
+                manifest: empty_manifest(&self.target, &module),
+                cache_hit: false,
+            });
+        }
+        let toolchain = match &self.toolchain {
+            Some(fp) => fp.clone(),
+            None => crate::discovery::discover_toolchain()?,
+        };
+        toolchain.require_supported()?;
+        for line in link_directives(&toolchain) {
+            emit(directives, line)?;
+        }
+        let lake_dir = self.resolved_lake_dir();
+        let mut lake = LakeTarget::new(&lake_dir, &self.target).toolchain(toolchain.clone());
+        if let Some(package) = &self.package {
+            lake = lake.package(package);
+        }
+        if let Some(exe) = &self.lake {
+            lake = lake.lake_executable(exe);
+        }
+        let built = lake.build_to(directives)?;
+        let package = built.package.clone().unwrap_or_default();
+        let manifest = CapabilityManifest {
+            schema: CAPABILITY_MANIFEST_SCHEMA,
+            initializer: built.initializer_symbol(&module),
+            package,
+            target: self.target.clone(),
+            module,
+            naming: built.convention,
+            search_roots: vec![
+                built.dylib.parent().map(Path::to_path_buf).unwrap_or_default(),
+                toolchain.lib_dir.clone(),
+            ],
+            dependencies: vec![toolchain.runtime_library.clone()],
+            dylib: built.dylib.clone(),
+            toolchain: ManifestToolchain {
+                version: toolchain.version.to_string(),
+                commit: toolchain.commit.clone(),
+                kind: toolchain.kind.as_str().to_owned(),
+                platform: toolchain.platform.clone(),
+                header_digest: toolchain.header_digest.clone(),
+            },
+            cache_key: built.cache_key.clone(),
+        };
+        let out_dir = self
+            .out_dir
+            .clone()
+            .or_else(|| std::env::var_os("OUT_DIR").map(PathBuf::from))
+            .unwrap_or_else(|| lake_dir.join(super::build::CACHE_DIR));
+        let manifest_path = out_dir.join(format!("lean-rs-capability-{}.json", self.target));
+        let json = serde_json::to_vec_pretty(&manifest).map_err(|e| LinkDiagnostics::lake_output(&manifest_path, e))?;
+        write_atomically(&manifest_path, &json)?;
+        emit(directives, format!("cargo:rustc-env={env_prefix}_MANIFEST={}", manifest_path.display()))?;
+        emit(directives, format!("cargo:rustc-env={env_prefix}_DYLIB={}", built.dylib.display()))?;
+        Ok(BuiltLeanCapability { manifest_path, manifest, cache_hit: built.cache_hit })
+    }
+
+    fn resolved_lake_dir(&self) -> PathBuf {
+        if self.lake_dir.is_absolute() {
+            return self.lake_dir.clone();
+        }
+        std::env::var_os("CARGO_MANIFEST_DIR")
+            .map_or_else(|| self.lake_dir.clone(), |dir| PathBuf::from(dir).join(&self.lake_dir))
+    }
+}
+
+fn empty_manifest(target: &str, module: &str) -> CapabilityManifest {
+    CapabilityManifest {
+        schema: CAPABILITY_MANIFEST_SCHEMA,
+        package: String::new(),
+        target: target.to_owned(),
+        module: module.to_owned(),
+        dylib: PathBuf::new(),
+        initializer: String::new(),
+        naming: NamingConvention::PackageQualified,
+        search_roots: Vec::new(),
+        dependencies: Vec::new(),
+        toolchain: ManifestToolchain {
+            version: String::new(),
+            commit: String::new(),
+            kind: String::new(),
+            platform: None,
+            header_digest: None,
+        },
+        cache_key: String::new(),
+    }
+}
+
+/// `MyCapability` → `MY_CAPABILITY`, `Foo.Bar` → `FOO_BAR`.
+pub fn screaming_snake(name: &str) -> String {
+    let mut out = String::new();
+    let mut previous_lower = false;
+    for c in name.chars() {
+        if c.is_ascii_alphanumeric() {
+            if c.is_ascii_uppercase() && previous_lower {
+                out.push('_');
+            }
+            previous_lower = c.is_ascii_lowercase() || c.is_ascii_digit();
+            out.push(c.to_ascii_uppercase());
+        } else {
+            if !out.ends_with('_') {
+                out.push('_');
+            }
+            previous_lower = false;
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::screaming_snake;
+
+    #[test]
+    fn env_var_names() {
+        assert_eq!(screaming_snake("MyCapability"), "MY_CAPABILITY");
+        assert_eq!(screaming_snake("LeanRsInterop"), "LEAN_RS_INTEROP");
+        assert_eq!(screaming_snake("Foo.Bar"), "FOO_BAR");
+    }
+}
