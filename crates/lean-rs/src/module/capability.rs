@@ -1,0 +1,485 @@
+//! Manifest-backed capabilities: the normal same-process way to open a built Lean library.
+//!
+//! [`LeanBuiltCapability`] names what was built (a manifest, or a dylib plus its Lake package
+//! and module). [`LeanCapabilityPreflight`] checks it without opening anything and reports
+//! each problem with a stable [`LeanLoaderCode`] and a repair hint. [`LeanCapability`] opens
+//! the dependency bundle in manifest order, opens the primary dylib, and initializes the
+//! configured module on first use.
+
+use std::fmt;
+use std::path::{Path, PathBuf};
+
+use crate::error::{LeanError, LeanResult, bound_message};
+use crate::module::elf;
+use crate::module::manifest::{CAPABILITY_MANIFEST_SCHEMA, CapabilityManifest, MANIFEST_LIMIT, RawManifest};
+use crate::module::naming;
+use crate::module::{LeanLibraryBundle, LeanLibraryDependency, LeanModule};
+use crate::runtime::LeanRuntime;
+
+/// Stable identifiers of loader preflight failures.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum LeanLoaderCode {
+    /// The manifest is absent or unreadable.
+    MissingManifest,
+    /// The manifest is not valid JSON or misses required fields.
+    MalformedManifest,
+    /// The manifest schema is not understood by this crate.
+    UnsupportedManifestSchema,
+    /// The primary capability dylib is missing.
+    MissingPrimaryDylib,
+    /// A dependency dylib is missing.
+    MissingTransitiveDependency,
+    /// A dylib is not a native shared object for this target.
+    UnsupportedArchitecture,
+    /// The manifest was built with a different Lean toolchain.
+    UnsupportedToolchainFingerprint,
+    /// The manifest is older than the dylib it describes.
+    StaleManifest,
+    /// The primary dylib does not export the configured module initializer.
+    MissingInitializer,
+    /// A Lean symbol the primary dylib imports is not supplied by the dependency set.
+    MissingImportedSymbol,
+}
+
+impl LeanLoaderCode {
+    /// The stable dotted identifier, e.g. `lean_rs.loader.missing_manifest`.
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            Self::MissingManifest => "lean_rs.loader.missing_manifest",
+            Self::MalformedManifest => "lean_rs.loader.malformed_manifest",
+            Self::UnsupportedManifestSchema => "lean_rs.loader.unsupported_manifest_schema",
+            Self::MissingPrimaryDylib => "lean_rs.loader.missing_primary_dylib",
+            Self::MissingTransitiveDependency => "lean_rs.loader.missing_transitive_dependency",
+            Self::UnsupportedArchitecture => "lean_rs.loader.unsupported_architecture",
+            Self::UnsupportedToolchainFingerprint => "lean_rs.loader.unsupported_toolchain_fingerprint",
+            Self::StaleManifest => "lean_rs.loader.stale_manifest",
+            Self::MissingInitializer => "lean_rs.loader.missing_initializer",
+            Self::MissingImportedSymbol => "lean_rs.loader.missing_imported_symbol",
+        }
+    }
+
+    /// What to do about it, in one line.
+    pub const fn repair_hint(self) -> &'static str {
+        match self {
+            Self::MissingManifest => "rebuild through CargoLeanCapability and package the emitted manifest",
+            Self::MalformedManifest => "rebuild the Lean capability with the same lean-rs toolchain helper",
+            Self::UnsupportedManifestSchema => "rebuild with matching lean-toolchain and lean-rs versions",
+            Self::MissingPrimaryDylib => "rebuild and package the built shared library",
+            Self::MissingTransitiveDependency => {
+                "package every manifest dependency, including generic interop shims when used"
+            }
+            Self::UnsupportedArchitecture => "rebuild the Lean capability for the current Cargo target",
+            Self::UnsupportedToolchainFingerprint => {
+                "rebuild the Lean capability with the same Lean toolchain as the Rust binary"
+            }
+            Self::StaleManifest => "rebuild through CargoLeanCapability so the manifest and dylib match",
+            Self::MissingInitializer => "check the package/module names and rebuild the shared target",
+            Self::MissingImportedSymbol => "rebuild through CargoLeanCapability so dependency dylibs are recorded",
+        }
+    }
+}
+
+impl fmt::Display for LeanLoaderCode {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// One failed preflight check.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct LeanCapabilityCheck {
+    code: LeanLoaderCode,
+    message: String,
+}
+
+impl LeanCapabilityCheck {
+    fn new(code: LeanLoaderCode, message: impl Into<String>) -> Self {
+        Self { code, message: bound_message(message) }
+    }
+
+    /// The stable loader code.
+    pub fn code(&self) -> LeanLoaderCode {
+        self.code
+    }
+
+    /// The bounded description of what is wrong.
+    pub fn message(&self) -> &str {
+        &self.message
+    }
+
+    /// The code's repair hint.
+    pub fn repair_hint(&self) -> &'static str {
+        self.code.repair_hint()
+    }
+}
+
+impl fmt::Display for LeanCapabilityCheck {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}: {} ({})", self.code, self.message, self.code.repair_hint())
+    }
+}
+
+/// The outcome of [`LeanCapabilityPreflight::check`].
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct LeanCapabilityPreflightReport {
+    errors: Vec<LeanCapabilityCheck>,
+}
+
+impl LeanCapabilityPreflightReport {
+    /// Whether every check passed.
+    pub fn is_ok(&self) -> bool {
+        self.errors.is_empty()
+    }
+
+    /// The first failure, in check order.
+    pub fn first_error(&self) -> Option<&LeanCapabilityCheck> {
+        self.errors.first()
+    }
+
+    /// Every failure, in check order.
+    pub fn errors(&self) -> &[LeanCapabilityCheck] {
+        &self.errors
+    }
+}
+
+/// A description of a built capability.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct LeanBuiltCapability {
+    source: Source,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+enum Source {
+    Manifest(PathBuf),
+    Dylib { path: PathBuf, package: Option<String>, module: Option<String>, dependencies: Vec<LeanLibraryDependency> },
+}
+
+impl LeanBuiltCapability {
+    /// A capability described by the artifact manifest at `path` (the canonical handoff).
+    pub fn manifest_path(path: impl Into<PathBuf>) -> Self {
+        Self { source: Source::Manifest(path.into()) }
+    }
+
+    /// A capability given directly by its dylib; name its package and module with
+    /// [`package`](Self::package) and [`module`](Self::module).
+    pub fn path(dylib: impl Into<PathBuf>) -> Self {
+        Self { source: Source::Dylib { path: dylib.into(), package: None, module: None, dependencies: Vec::new() } }
+    }
+
+    /// The Lake package (direct-dylib form only; ignored for manifests).
+    #[must_use]
+    pub fn package(mut self, package: impl Into<String>) -> Self {
+        if let Source::Dylib { package: p, .. } = &mut self.source {
+            *p = Some(package.into());
+        }
+        self
+    }
+
+    /// The Lean module to initialize (direct-dylib form only; ignored for manifests).
+    #[must_use]
+    pub fn module(mut self, module: impl Into<String>) -> Self {
+        if let Source::Dylib { module: m, .. } = &mut self.source {
+            *m = Some(module.into());
+        }
+        self
+    }
+
+    /// A dependency dylib to open first (direct-dylib form only; ignored for manifests).
+    #[must_use]
+    pub fn dependency(mut self, dependency: LeanLibraryDependency) -> Self {
+        if let Source::Dylib { dependencies, .. } = &mut self.source {
+            dependencies.push(dependency);
+        }
+        self
+    }
+
+    /// Reads and validates the description into a resolved manifest.
+    fn resolve(&self) -> Result<CapabilityManifest, LeanCapabilityCheck> {
+        match &self.source {
+            Source::Manifest(path) => read_manifest(path),
+            Source::Dylib { path, package, module, dependencies } => {
+                let (Some(package), Some(module)) = (package, module) else {
+                    return Err(LeanCapabilityCheck::new(
+                        LeanLoaderCode::MalformedManifest,
+                        format!("capability {} needs both a package and a module", path.display()),
+                    ));
+                };
+                Ok(CapabilityManifest {
+                    path: path.clone(),
+                    package: package.clone(),
+                    module: module.clone(),
+                    dylib: path.clone(),
+                    dependencies: dependencies
+                        .iter()
+                        .map(|d| crate::module::manifest::ManifestDependency {
+                            dylib: d.file().to_path_buf(),
+                            export_symbols: d.exports_symbols(),
+                            initializer: d.initializer_names().map(|(p, m)| (p.to_owned(), m.to_owned())),
+                        })
+                        .collect(),
+                    toolchain_version: None,
+                    toolchain_commit: None,
+                })
+            }
+        }
+    }
+
+    fn manifest_file(&self) -> Option<&Path> {
+        match &self.source {
+            Source::Manifest(path) => Some(path),
+            Source::Dylib { .. } => None,
+        }
+    }
+}
+
+fn read_manifest(path: &Path) -> Result<CapabilityManifest, LeanCapabilityCheck> {
+    let missing = |detail: String| LeanCapabilityCheck::new(LeanLoaderCode::MissingManifest, detail);
+    let meta = std::fs::metadata(path).map_err(|e| missing(format!("cannot read manifest {}: {e}", path.display())))?;
+    if !meta.is_file() {
+        return Err(missing(format!("manifest {} is not a file", path.display())));
+    }
+    if meta.len() > MANIFEST_LIMIT {
+        return Err(LeanCapabilityCheck::new(
+            LeanLoaderCode::MalformedManifest,
+            format!("manifest {} is larger than {MANIFEST_LIMIT} bytes", path.display()),
+        ));
+    }
+    let text = std::fs::read(path).map_err(|e| missing(format!("cannot read manifest {}: {e}", path.display())))?;
+    let value: serde_json::Value = serde_json::from_slice(&text).map_err(|e| {
+        LeanCapabilityCheck::new(
+            LeanLoaderCode::MalformedManifest,
+            format!("manifest {} is not valid JSON: {e}", path.display()),
+        )
+    })?;
+    let schema = value.get("schema").and_then(serde_json::Value::as_u64);
+    match schema {
+        None => {
+            return Err(LeanCapabilityCheck::new(
+                LeanLoaderCode::MalformedManifest,
+                format!("manifest {} has no numeric `schema` field", path.display()),
+            ));
+        }
+        Some(s) if s != u64::from(CAPABILITY_MANIFEST_SCHEMA) => {
+            return Err(LeanCapabilityCheck::new(
+                LeanLoaderCode::UnsupportedManifestSchema,
+                format!(
+                    "manifest {} has schema {s}; this lean-rs reads schema {CAPABILITY_MANIFEST_SCHEMA}",
+                    path.display()
+                ),
+            ));
+        }
+        Some(_) => {}
+    }
+    let raw: RawManifest = serde_json::from_value(value).map_err(|e| {
+        LeanCapabilityCheck::new(LeanLoaderCode::MalformedManifest, format!("manifest {}: {e}", path.display()))
+    })?;
+    CapabilityManifest::resolve(path, raw)
+        .map_err(|e| LeanCapabilityCheck::new(LeanLoaderCode::MalformedManifest, format!("manifest {}: {e}", path.display())))
+}
+
+/// Doctor-style checks of a built capability, run without opening any library.
+#[derive(Clone, Debug)]
+pub struct LeanCapabilityPreflight {
+    capability: LeanBuiltCapability,
+}
+
+impl LeanCapabilityPreflight {
+    /// Prepares checks of `capability`.
+    pub fn new(capability: LeanBuiltCapability) -> Self {
+        Self { capability }
+    }
+
+    /// Runs every check and reports the failures, most fundamental first. Checks that depend
+    /// on an earlier failed one (e.g. symbols of a missing file) are skipped.
+    pub fn check(&self) -> LeanCapabilityPreflightReport {
+        let mut errors = Vec::new();
+        let manifest = match self.capability.resolve() {
+            Ok(manifest) => manifest,
+            Err(check) => {
+                errors.push(check);
+                return LeanCapabilityPreflightReport { errors };
+            }
+        };
+        check_manifest(&manifest, self.capability.manifest_file(), &mut errors);
+        LeanCapabilityPreflightReport { errors }
+    }
+}
+
+fn check_manifest(manifest: &CapabilityManifest, manifest_file: Option<&Path>, errors: &mut Vec<LeanCapabilityCheck>) {
+    let primary_present = manifest.dylib.is_file();
+    if !primary_present {
+        errors.push(LeanCapabilityCheck::new(
+            LeanLoaderCode::MissingPrimaryDylib,
+            format!("primary dylib {} is missing", manifest.dylib.display()),
+        ));
+    }
+    let mut present_dependencies = Vec::new();
+    for dep in &manifest.dependencies {
+        if dep.dylib.is_file() {
+            present_dependencies.push(dep.dylib.as_path());
+        } else {
+            errors.push(LeanCapabilityCheck::new(
+                LeanLoaderCode::MissingTransitiveDependency,
+                format!("dependency dylib {} is missing", dep.dylib.display()),
+            ));
+        }
+    }
+    if let Some(version) = &manifest.toolchain_version {
+        let ours = lean_rs_sys::LEAN_RESOLVED_VERSION;
+        if version != ours {
+            errors.push(LeanCapabilityCheck::new(
+                LeanLoaderCode::UnsupportedToolchainFingerprint,
+                format!("capability was built with Lean {version}; this binary uses Lean {ours}"),
+            ));
+        }
+    }
+    if let (Some(commit), Some(ours)) = (&manifest.toolchain_commit, lean_rs_sys::LEAN_COMMIT) {
+        if !ours.is_empty() && commit != ours {
+            errors.push(LeanCapabilityCheck::new(
+                LeanLoaderCode::UnsupportedToolchainFingerprint,
+                format!("capability was built with Lean commit {commit}; this binary uses commit {ours}"),
+            ));
+        }
+    }
+    if primary_present {
+        if let Some(manifest_file) = manifest_file {
+            if let (Ok(m), Ok(d)) = (modified(manifest_file), modified(&manifest.dylib)) {
+                if m < d {
+                    errors.push(LeanCapabilityCheck::new(
+                        LeanLoaderCode::StaleManifest,
+                        format!(
+                            "manifest {} is older than {}",
+                            manifest_file.display(),
+                            manifest.dylib.display()
+                        ),
+                    ));
+                }
+            }
+        }
+    }
+    // Architecture and symbols: parse each present file once.
+    let mut dependency_symbols = Vec::new();
+    for path in &present_dependencies {
+        match elf::SymbolTable::read(path) {
+            Ok(table) => dependency_symbols.push(table),
+            Err(detail) => errors.push(LeanCapabilityCheck::new(LeanLoaderCode::UnsupportedArchitecture, detail)),
+        }
+    }
+    if !primary_present {
+        return;
+    }
+    let primary = match elf::SymbolTable::read(&manifest.dylib) {
+        Ok(table) => table,
+        Err(detail) => {
+            errors.push(LeanCapabilityCheck::new(LeanLoaderCode::UnsupportedArchitecture, detail));
+            return;
+        }
+    };
+    match naming::initializer_candidates(&manifest.package, &manifest.module) {
+        Ok(candidates) => {
+            if !candidates.iter().any(|s| primary.defines(s)) {
+                errors.push(LeanCapabilityCheck::new(
+                    LeanLoaderCode::MissingInitializer,
+                    format!("{} exports none of {}", manifest.dylib.display(), candidates.join(", ")),
+                ));
+            }
+        }
+        Err(err) => errors.push(LeanCapabilityCheck::new(LeanLoaderCode::MalformedManifest, err.message())),
+    }
+    if present_dependencies.len() == manifest.dependencies.len() {
+        let missing: Vec<&str> = primary
+            .lean_imports()
+            .filter(|sym| !dependency_symbols.iter().any(|t| t.defines(sym)))
+            .take(5)
+            .collect();
+        if !missing.is_empty() {
+            errors.push(LeanCapabilityCheck::new(
+                LeanLoaderCode::MissingImportedSymbol,
+                format!(
+                    "{} imports Lean symbols no dependency defines, e.g. {}",
+                    manifest.dylib.display(),
+                    missing.join(", ")
+                ),
+            ));
+        }
+    }
+}
+
+fn modified(path: &Path) -> std::io::Result<std::time::SystemTime> {
+    std::fs::metadata(path)?.modified()
+}
+
+/// An opened, manifest-described Lean capability: its dependency bundle and primary dylib,
+/// kept loaded together.
+#[derive(Debug)]
+pub struct LeanCapability<'lean> {
+    bundle: LeanLibraryBundle<'lean>,
+    package: String,
+    module: String,
+}
+
+impl<'lean> LeanCapability<'lean> {
+    /// Opens the capability described by a build manifest. On failure the error (code
+    /// `lean_rs.module_init`) names the failing loader code and its repair hint.
+    pub fn from_build_manifest(runtime: &'lean LeanRuntime, capability: LeanBuiltCapability) -> LeanResult<Self> {
+        let manifest = capability.resolve().map_err(|check| loader_error(&check))?;
+        Self::open_resolved(runtime, &capability, &manifest)
+    }
+
+    /// Opens a capability given by dylib path, package and module
+    /// ([`LeanBuiltCapability::path`]); same behaviour as
+    /// [`from_build_manifest`](Self::from_build_manifest).
+    pub fn from_build_env(runtime: &'lean LeanRuntime, capability: LeanBuiltCapability) -> LeanResult<Self> {
+        Self::from_build_manifest(runtime, capability)
+    }
+
+    fn open_resolved(
+        runtime: &'lean LeanRuntime,
+        capability: &LeanBuiltCapability,
+        manifest: &CapabilityManifest,
+    ) -> LeanResult<Self> {
+        let dependencies = manifest.dependencies.iter().map(|dep| {
+            let mut d = LeanLibraryDependency::path(&dep.dylib);
+            if dep.export_symbols {
+                d = d.export_symbols_for_dependents();
+            }
+            if let Some((package, module)) = &dep.initializer {
+                d = d.initializer(package.clone(), module.clone());
+            }
+            d
+        });
+        let bundle = LeanLibraryBundle::open(runtime, &manifest.dylib, dependencies).map_err(|err| {
+            // The preflight usually explains a failed open better than dlerror does.
+            match LeanCapabilityPreflight::new(capability.clone()).check().first_error() {
+                Some(check) => loader_error(check),
+                None => err,
+            }
+        })?;
+        Ok(Self { bundle, package: manifest.package.clone(), module: manifest.module.clone() })
+    }
+
+    /// The configured module, initialized on first call (later calls are cheap).
+    pub fn module(&self) -> LeanResult<LeanModule<'lean, '_>> {
+        self.bundle.initialize_module(&self.package, &self.module)
+    }
+
+    /// The opened libraries.
+    pub fn bundle(&self) -> &LeanLibraryBundle<'lean> {
+        &self.bundle
+    }
+
+    /// The Lake package name.
+    pub fn package(&self) -> &str {
+        &self.package
+    }
+
+    /// The Lean module name.
+    pub fn module_name(&self) -> &str {
+        &self.module
+    }
+}
+
+fn loader_error(check: &LeanCapabilityCheck) -> LeanError {
+    LeanError::module_init(check.to_string())
+}

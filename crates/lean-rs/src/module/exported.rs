@@ -1,0 +1,307 @@
+//! Typed handles to `@[export]`ed Lean functions and globals.
+//!
+//! [`LeanModule::exported`] resolves a symbol once; [`LeanExported::call`] then converts the
+//! arguments to their C representations, calls through a function pointer of the exact
+//! C signature the Lean compiler emits, and decodes the result. The argument tuple and the
+//! result type are checked at compile time by the sealed ABI traits.
+//!
+//! A nullary Lean definition is compiled either to a function or, for closed terms, to a
+//! global variable that the module initializer fills in. The symbol's type in the dynamic
+//! symbol table tells them apart; a global is read (never called), and a global with
+//! arguments requested is a symbol error.
+
+#![allow(unsafe_code)]
+
+use std::any::TypeId;
+use std::ffi::c_void;
+use std::marker::PhantomData;
+
+use lean_rs_sys::lean_object;
+
+use crate::abi::{IntoLean, LeanAbi, TryFromLean};
+use crate::error::{LeanError, LeanResult};
+use crate::module::io::{LeanIo, take_io_value};
+use crate::module::{LeanLibrary, LeanModule};
+use crate::runtime::LeanRuntime;
+use crate::runtime::obj::ObjRef;
+
+mod sealed {
+    pub trait SealedArgs {}
+    pub trait SealedResult<'lean> {}
+}
+
+/// An argument tuple of a typed export call: `()`, `(A,)`, `(A, B)`, … up to 12 elements,
+/// each a Rust type with a Lean ABI ([`IntoLean`]).
+pub trait LeanArgs<'lean>: sealed::SealedArgs {
+    /// Number of C arguments.
+    const ARITY: usize;
+}
+
+/// The result side of a typed export call: a Rust type with a Lean ABI ([`TryFromLean`]) for
+/// pure functions, or [`LeanIo<T>`] for `IO T` functions.
+pub trait DecodeCallResult<'lean>: sealed::SealedResult<'lean> {
+    /// The C return type.
+    #[doc(hidden)]
+    type CRepr: Copy + 'static;
+    /// What the call returns to Rust.
+    type Output;
+
+    /// Decodes an owned C return value.
+    ///
+    /// # Safety
+    /// `c` must be what the export returned, carrying ownership of any object.
+    #[doc(hidden)]
+    unsafe fn decode(c: Self::CRepr, runtime: &'lean LeanRuntime) -> LeanResult<Self::Output>;
+
+    /// Decodes the value of a nullary global, borrowed from the global variable at `address`.
+    ///
+    /// # Safety
+    /// `address` must point at an initialized global of this type's C representation.
+    #[doc(hidden)]
+    unsafe fn decode_global(address: *const c_void, runtime: &'lean LeanRuntime) -> LeanResult<Self::Output>;
+}
+
+impl<'lean, T: TryFromLean<'lean>> sealed::SealedResult<'lean> for T {}
+
+impl<'lean, T> DecodeCallResult<'lean> for T
+where
+    T: TryFromLean<'lean>,
+    <T as LeanAbi<'lean>>::CRepr: 'static,
+{
+    type CRepr = <T as LeanAbi<'lean>>::CRepr;
+    type Output = T;
+
+    unsafe fn decode(c: Self::CRepr, runtime: &'lean LeanRuntime) -> LeanResult<T> {
+        // SAFETY: forwarded caller contract.
+        unsafe { T::try_from_c(c, runtime) }
+    }
+
+    unsafe fn decode_global(address: *const c_void, runtime: &'lean LeanRuntime) -> LeanResult<T> {
+        if TypeId::of::<Self::CRepr>() == TypeId::of::<*mut lean_object>() {
+            // SAFETY: an object-typed global holds a `lean_object *` owned by the module
+            // (persistent); it is only borrowed here.
+            let object = unsafe { address.cast::<*mut lean_object>().read() };
+            // SAFETY: the module keeps the object alive for the rest of the process.
+            let view = unsafe { ObjRef::from_borrowed_raw(object) }?;
+            T::try_from_lean(view)
+        } else {
+            // SAFETY: a scalar-typed global holds its unboxed C value; no ownership involved.
+            let value = unsafe { address.cast::<Self::CRepr>().read() };
+            // SAFETY: scalars carry no reference count.
+            unsafe { T::try_from_c(value, runtime) }
+        }
+    }
+}
+
+impl<'lean, T> sealed::SealedResult<'lean> for LeanIo<T> {}
+
+impl<'lean, T: TryFromLean<'lean>> DecodeCallResult<'lean> for LeanIo<T> {
+    type CRepr = *mut lean_object;
+    type Output = T;
+
+    unsafe fn decode(c: *mut lean_object, runtime: &'lean LeanRuntime) -> LeanResult<T> {
+        // SAFETY: an `IO` export returns an owned IO result object.
+        let value = unsafe { take_io_value(runtime, c) }?;
+        T::try_from_lean_owned(value)
+    }
+
+    unsafe fn decode_global(_address: *const c_void, _runtime: &'lean LeanRuntime) -> LeanResult<T> {
+        Err(LeanError::symbol("an IO action cannot be a nullary global; declare the export with an argument"))
+    }
+}
+
+/// How an exported symbol is represented in the library.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum LeanExportKind {
+    /// A function: called with the arguments.
+    Function,
+    /// A global variable set by the module initializer (a nullary closed term): read.
+    Global,
+}
+
+/// A resolved, typed handle to one export of an initialized module.
+pub struct LeanExported<'lean, 'lib, Args, R> {
+    runtime: &'lean LeanRuntime,
+    address: *mut c_void,
+    kind: LeanExportKind,
+    _library: PhantomData<&'lib LeanLibrary<'lean>>,
+    _signature: PhantomData<fn(Args) -> R>,
+}
+
+impl<Args, R> std::fmt::Debug for LeanExported<'_, '_, Args, R> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("LeanExported").field("address", &self.address).field("kind", &self.kind).finish()
+    }
+}
+
+impl<'lean, 'lib> LeanModule<'lean, 'lib> {
+    /// Resolves export `symbol` as a typed handle with arguments `Args` and result `R`.
+    ///
+    /// The types must match the Lean declaration (e.g. `UInt64 → UInt64 → UInt64` is
+    /// `<(u64, u64), u64>`; `String → IO UInt64` is `<(String,), LeanIo<u64>>`). A missing
+    /// symbol, or a global requested with arguments, is a `lean_rs.symbol_lookup` error.
+    pub fn exported<Args, R>(&self, symbol: &str) -> LeanResult<LeanExported<'lean, 'lib, Args, R>>
+    where
+        Args: LeanArgs<'lean>,
+        R: DecodeCallResult<'lean>,
+    {
+        let library = self.library();
+        let address = library.symbol_address(symbol).ok_or_else(|| {
+            LeanError::symbol(format!(
+                "{} does not export `{symbol}`; check the @[export] name and that its module is part of the library",
+                library.path().display()
+            ))
+        })?;
+        let kind = classify(address);
+        if kind == LeanExportKind::Global && Args::ARITY != 0 {
+            return Err(LeanError::symbol(format!(
+                "`{symbol}` is a nullary Lean global, but {} argument(s) were requested",
+                Args::ARITY
+            )));
+        }
+        Ok(LeanExported {
+            runtime: library.runtime(),
+            address,
+            kind,
+            _library: PhantomData,
+            _signature: PhantomData,
+        })
+    }
+}
+
+impl<'lean, Args, R> LeanExported<'lean, '_, Args, R> {
+    /// Builds a function handle from a raw address.
+    ///
+    /// # Safety
+    /// `address` must be a function of a loaded, initialized Lean library whose C signature is
+    /// exactly the one `Args` and `R` describe, and the library must stay loaded for `'lib`.
+    pub unsafe fn from_function_address(runtime: &'lean LeanRuntime, address: *mut c_void) -> Self {
+        Self {
+            runtime,
+            address,
+            kind: LeanExportKind::Function,
+            _library: PhantomData,
+            _signature: PhantomData,
+        }
+    }
+
+    /// Whether the symbol is a function or a nullary global.
+    pub fn kind(&self) -> LeanExportKind {
+        self.kind
+    }
+
+    /// The resolved address (for benchmarks comparing against a raw function-pointer call).
+    pub fn address(&self) -> *mut c_void {
+        self.address
+    }
+}
+
+/// Classifies a resolved symbol by its dynamic-symbol-table type.
+#[cfg(all(target_os = "linux", target_pointer_width = "64"))]
+fn classify(address: *mut c_void) -> LeanExportKind {
+    use std::ffi::{c_char, c_int};
+
+    #[repr(C)]
+    struct DlInfo {
+        fname: *const c_char,
+        fbase: *mut c_void,
+        sname: *const c_char,
+        saddr: *mut c_void,
+    }
+    #[repr(C)]
+    struct Elf64Sym {
+        name: u32,
+        info: u8,
+        other: u8,
+        shndx: u16,
+        value: u64,
+        size: u64,
+    }
+    unsafe extern "C" {
+        fn dladdr1(addr: *const c_void, info: *mut DlInfo, extra: *mut *mut c_void, flags: c_int) -> c_int;
+    }
+    const RTLD_DL_SYMENT: c_int = 1;
+    const STT_OBJECT: u8 = 1;
+    const STT_TLS: u8 = 6;
+
+    let mut info =
+        DlInfo { fname: std::ptr::null(), fbase: std::ptr::null_mut(), sname: std::ptr::null(), saddr: std::ptr::null_mut() };
+    let mut sym: *mut c_void = std::ptr::null_mut();
+    // SAFETY: glibc's `dladdr1` writes `info` and, with RTLD_DL_SYMENT, a pointer to the
+    // `Elf64_Sym` of the symbol containing `address`; it reads nothing else.
+    let found = unsafe { dladdr1(address, &raw mut info, &raw mut sym, RTLD_DL_SYMENT) };
+    if found == 0 || sym.is_null() || info.saddr != address {
+        return LeanExportKind::Function;
+    }
+    // SAFETY: `sym` points into the loaded object's dynamic symbol table, which lives as long
+    // as the library (still loaded: `address` came from it).
+    let symbol_type = unsafe { sym.cast::<Elf64Sym>().read() }.info & 0xf;
+    if symbol_type == STT_OBJECT || symbol_type == STT_TLS {
+        LeanExportKind::Global
+    } else {
+        LeanExportKind::Function
+    }
+}
+
+#[cfg(not(all(target_os = "linux", target_pointer_width = "64")))]
+fn classify(_address: *mut c_void) -> LeanExportKind {
+    LeanExportKind::Function
+}
+
+macro_rules! typed_calls {
+    ($($arity:literal => ($($arg:ident : $ty:ident),*);)*) => {$(
+        impl<$($ty,)*> sealed::SealedArgs for ($($ty,)*) {}
+
+        impl<'lean, $($ty: IntoLean<'lean>,)*> LeanArgs<'lean> for ($($ty,)*) {
+            const ARITY: usize = $arity;
+        }
+
+        impl<'lean, $($ty: IntoLean<'lean>,)* R: DecodeCallResult<'lean>> LeanExported<'lean, '_, ($($ty,)*), R> {
+            /// Calls the export. Arguments are converted (objects transferred to Lean as the
+            /// compiled code expects), the result decoded.
+            #[allow(clippy::too_many_arguments)]
+            #[inline]
+            pub fn call(&self, $($arg: $ty),*) -> LeanResult<R::Output> {
+                crate::runtime::debug_assert_attached();
+                let runtime = self.runtime;
+                if $arity == 0 && self.kind == LeanExportKind::Global {
+                    // SAFETY: a global of an initialized module, typed by `R` (see `exported`).
+                    return unsafe { R::decode_global(self.address, runtime) };
+                }
+                // A failed conversion leaks the objects already converted for this call (an
+                // error path only); it never frees or reuses them.
+                $(let $arg = $arg.into_c(runtime)?;)*
+                // SAFETY: `address` is a function of an initialized module whose Lean signature
+                // the caller declared as `Args -> R` (the contract of `exported` /
+                // `from_function_address`); function pointers have the size of `*mut c_void`.
+                let function = unsafe {
+                    std::mem::transmute::<
+                        *mut c_void,
+                        unsafe extern "C" fn($(<$ty as LeanAbi<'lean>>::CRepr,)*) -> <R as DecodeCallResult<'lean>>::CRepr,
+                    >(self.address)
+                };
+                // SAFETY: arguments are in their C representations with ownership transferred;
+                // the runtime is initialized and this thread attached.
+                let out = unsafe { function($($arg),*) };
+                // SAFETY: `out` is what the export returned, owned by us.
+                unsafe { R::decode(out, runtime) }
+            }
+        }
+    )*};
+}
+
+typed_calls! {
+    0 => ();
+    1 => (a1: A1);
+    2 => (a1: A1, a2: A2);
+    3 => (a1: A1, a2: A2, a3: A3);
+    4 => (a1: A1, a2: A2, a3: A3, a4: A4);
+    5 => (a1: A1, a2: A2, a3: A3, a4: A4, a5: A5);
+    6 => (a1: A1, a2: A2, a3: A3, a4: A4, a5: A5, a6: A6);
+    7 => (a1: A1, a2: A2, a3: A3, a4: A4, a5: A5, a6: A6, a7: A7);
+    8 => (a1: A1, a2: A2, a3: A3, a4: A4, a5: A5, a6: A6, a7: A7, a8: A8);
+    9 => (a1: A1, a2: A2, a3: A3, a4: A4, a5: A5, a6: A6, a7: A7, a8: A8, a9: A9);
+    10 => (a1: A1, a2: A2, a3: A3, a4: A4, a5: A5, a6: A6, a7: A7, a8: A8, a9: A9, a10: A10);
+    11 => (a1: A1, a2: A2, a3: A3, a4: A4, a5: A5, a6: A6, a7: A7, a8: A8, a9: A9, a10: A10, a11: A11);
+    12 => (a1: A1, a2: A2, a3: A3, a4: A4, a5: A5, a6: A6, a7: A7, a8: A8, a9: A9, a10: A10, a11: A11, a12: A12);
+}

@@ -1,0 +1,79 @@
+//! Loading Lean shared libraries, running their module initializers, and calling their
+//! `@[export]`ed functions through typed handles.
+//!
+//! The normal path is [`LeanCapability`] (manifest-backed, preflighted, dependency order and
+//! symbol visibility chosen for you). [`LeanLibraryBundle`] and [`LeanLibrary`] are the
+//! lower-level escape hatches. All three hand out a [`LeanModule`], whose
+//! [`exported`](LeanModule::exported) resolves a symbol into a typed [`LeanExported`].
+
+mod capability;
+mod elf;
+mod exported;
+mod initializer;
+mod io;
+mod library;
+mod manifest;
+pub(crate) mod naming;
+
+pub use capability::{
+    LeanBuiltCapability, LeanCapability, LeanCapabilityCheck, LeanCapabilityPreflight,
+    LeanCapabilityPreflightReport, LeanLoaderCode,
+};
+pub use exported::{DecodeCallResult, LeanArgs, LeanExported, LeanExportKind};
+pub use io::LeanIo;
+pub use library::{LeanLibrary, LeanLibraryBundle, LeanLibraryDependency};
+pub use manifest::CAPABILITY_MANIFEST_SCHEMA;
+
+/// Whether the package-qualified initializer name (Lean ≥ 4.27) is tried before the legacy
+/// one, decided from the Lean version `lean-rs-sys` resolved at build time. Both are always
+/// tried; the order only saves a failed lookup.
+pub(crate) const PACKAGE_QUALIFIED_INITIALIZERS_FIRST: bool = !is_lean_4_26(lean_rs_sys::LEAN_RESOLVED_VERSION);
+
+const fn is_lean_4_26(version: &str) -> bool {
+    let v = version.as_bytes();
+    v.len() >= 4
+        && v[0] == b'4'
+        && v[1] == b'.'
+        && v[2] == b'2'
+        && v[3] == b'6'
+        && (v.len() == 4 || v[4] == b'.' || v[4] == b'-')
+}
+
+/// An initialized Lean module of a loaded library: the handle typed exports are resolved
+/// through. Borrows the library, so the code cannot be unloaded while it is in use.
+pub struct LeanModule<'lean, 'lib> {
+    library: &'lib LeanLibrary<'lean>,
+    name: String,
+    initializer: String,
+}
+
+impl std::fmt::Debug for LeanModule<'_, '_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("LeanModule")
+            .field("name", &self.name)
+            .field("initializer", &self.initializer)
+            .field("library", &self.library.path())
+            .finish()
+    }
+}
+
+impl<'lean, 'lib> LeanModule<'lean, 'lib> {
+    pub(crate) fn new(library: &'lib LeanLibrary<'lean>, name: &str, initializer: String) -> Self {
+        Self { library, name: name.to_owned(), initializer }
+    }
+
+    /// The Lean module name, e.g. `Elpi.Ffi`.
+    pub fn name(&self) -> &str {
+        &self.name
+    }
+
+    /// The initializer symbol that was run for this module.
+    pub fn initializer_symbol(&self) -> &str {
+        &self.initializer
+    }
+
+    /// The library the module lives in.
+    pub fn library(&self) -> &'lib LeanLibrary<'lean> {
+        self.library
+    }
+}

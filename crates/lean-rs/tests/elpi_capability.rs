@@ -1,0 +1,145 @@
+//! Tier 1: the real Lake-built `libleanelpi.so` (Lean 4.35.0, package `lean-elpi`), opened
+//! through a manifest-backed `LeanCapability` with `libleanshared` as its dependency, queried
+//! through its `@[export]`ed Lean functions. Signatures: docs/architecture/elpi-fixture.md.
+
+use std::path::PathBuf;
+
+use lean_rs::{
+    LeanBuiltCapability, LeanCapability, LeanDiagnosticCode, LeanError, LeanExportKind, LeanIo, LeanLibraryBundle,
+    LeanLibraryDependency, LeanRuntime,
+};
+
+const APPEND: &str = "pred app i:list int, i:list int, o:list int.\n\
+                      app [] L L.\n\
+                      app [X|Xs] L [X|R] :- app Xs L R.";
+
+fn fixture_dir() -> PathBuf {
+    let manifest_dir = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
+    manifest_dir
+        .ancestors()
+        .map(|dir| dir.join(".lean-rs/fixtures/elpi"))
+        .find(|dir| dir.join("libleanelpi.so").is_file())
+        .expect("run scripts/setup: .lean-rs/fixtures/elpi/libleanelpi.so is missing")
+}
+
+fn write_manifest(dir: &std::path::Path) -> PathBuf {
+    let fixtures = fixture_dir();
+    let manifest = serde_json::json!({
+        "schema": 1,
+        "package": "lean-elpi",
+        "module": "Elpi.Ffi",
+        "dylib": fixtures.join("libleanelpi.so"),
+        "dependencies": [
+            { "dylib": fixtures.join("libleanshared.so"), "export_symbols": true }
+        ],
+        "toolchain": { "version": lean_rs_sys::LEAN_RESOLVED_VERSION }
+    });
+    let path = dir.join("lean-elpi.capability.json");
+    std::fs::write(&path, serde_json::to_vec_pretty(&manifest).unwrap()).unwrap();
+    path
+}
+
+fn open(runtime: &'static LeanRuntime, dir: &std::path::Path) -> LeanCapability<'static> {
+    let manifest = write_manifest(dir);
+    LeanCapability::from_build_manifest(runtime, LeanBuiltCapability::manifest_path(manifest)).unwrap()
+}
+
+#[test]
+fn elpi_append_query_answers_through_typed_exports() {
+    let runtime = LeanRuntime::init().unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let capability = open(runtime, dir.path());
+    let module = capability.module().unwrap();
+    assert_eq!(module.initializer_symbol(), "initialize_lean_x2delpi_Elpi_Ffi");
+
+    let load = module.exported::<(&str,), LeanIo<u64>>("leanelpi_ffi_load").unwrap();
+    let solve = module.exported::<(u64, &str, u64, u64), LeanIo<String>>("leanelpi_ffi_solve").unwrap();
+    let free = module.exported::<(u64,), LeanIo<()>>("leanelpi_ffi_free").unwrap();
+    assert_eq!(load.kind(), LeanExportKind::Function);
+
+    let program = load.call(APPEND).unwrap();
+    let answer = solve.call(program, "app [1,2] [3] R", 0, 0).unwrap();
+    let doc: serde_json::Value = serde_json::from_str(&answer).unwrap();
+    assert_eq!(doc["exhausted"], serde_json::Value::Bool(true), "{answer}");
+    let solutions = doc["solutions"].as_array().unwrap();
+    assert_eq!(solutions.len(), 1, "{answer}");
+    assert_eq!(solutions[0]["bindings"]["R"], "[1, 2, 3]");
+
+    // A query with several answers, cut by `limit`.
+    let members = load.call("pred mem i:list int, o:int.\nmem [X|_] X.\nmem [_|T] X :- mem T X.").unwrap();
+    assert_ne!(members, program);
+    let all = solve.call(members, "mem [1,2,3] X", 0, 0).unwrap();
+    let all: serde_json::Value = serde_json::from_str(&all).unwrap();
+    let xs: Vec<&str> = all["solutions"].as_array().unwrap().iter().map(|s| s["bindings"]["X"].as_str().unwrap()).collect();
+    assert_eq!(xs, ["1", "2", "3"], "{all}");
+    let first = solve.call(members, "mem [1,2,3] X", 1, 0).unwrap();
+    let first: serde_json::Value = serde_json::from_str(&first).unwrap();
+    assert_eq!(first["solutions"].as_array().unwrap().len(), 1, "{first}");
+    assert_eq!(first["exhausted"], serde_json::Value::Bool(false), "{first}");
+
+    free.call(members).unwrap();
+    free.call(program).unwrap();
+}
+
+#[test]
+fn elpi_parse_errors_surface_as_lean_exceptions() {
+    let runtime = LeanRuntime::init().unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let capability = open(runtime, dir.path());
+    let module = capability.module().unwrap();
+    let load = module.exported::<(&str,), LeanIo<u64>>("leanelpi_ffi_load").unwrap();
+    let err = load.call("app [] L L :- .").unwrap_err();
+    assert_eq!(err.code(), LeanDiagnosticCode::LeanException, "{err}");
+    let LeanError::LeanException(exception) = &err else { panic!("{err:?}") };
+    assert!(exception.message().contains("term expected"), "{}", exception.message());
+
+    let program = load.call(APPEND).unwrap();
+    let solve = module.exported::<(u64, &str, u64, u64), LeanIo<String>>("leanelpi_ffi_solve").unwrap();
+    let err = solve.call(program, "app [1 R", 0, 0).unwrap_err();
+    assert!(err.message().contains("expected ']'"), "{err}");
+}
+
+#[test]
+fn elpi_version_is_a_nullary_global_read_not_called() {
+    let runtime = LeanRuntime::init().unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let capability = open(runtime, dir.path());
+    let module = capability.module().unwrap();
+    let version = module.exported::<(), String>("leanelpi_ffi_version").unwrap();
+    assert_eq!(version.kind(), LeanExportKind::Global);
+    assert_eq!(version.call().unwrap(), "0.3.3");
+
+    let err = module.exported::<(u64,), String>("leanelpi_ffi_version").unwrap_err();
+    assert_eq!(err.code(), LeanDiagnosticCode::SymbolLookup, "{err}");
+    let err = module.exported::<(u64,), u64>("leanelpi_ffi_does_not_exist").unwrap_err();
+    assert_eq!(err.code(), LeanDiagnosticCode::SymbolLookup, "{err}");
+}
+
+#[test]
+fn elpi_root_module_initializes_through_a_bundle_idempotently() {
+    let runtime = LeanRuntime::init().unwrap();
+    let fixtures = fixture_dir();
+    let bundle = LeanLibraryBundle::open(
+        runtime,
+        fixtures.join("libleanelpi.so"),
+        [LeanLibraryDependency::path(fixtures.join("libleanshared.so")).export_symbols_for_dependents()],
+    )
+    .unwrap();
+    assert_eq!(bundle.dependencies().len(), 1);
+    assert!(bundle.dependencies()[0].is_global());
+    let root = bundle.initialize_module("lean-elpi", "Elpi").unwrap();
+    assert_eq!(root.initializer_symbol(), "initialize_lean_x2delpi_Elpi");
+    // Again, and a submodule the root already initialized: both are no-ops.
+    bundle.initialize_module("lean-elpi", "Elpi").unwrap();
+    let ffi = bundle.initialize_module("lean-elpi", "Elpi.Ffi").unwrap();
+    let load = ffi.exported::<(&str,), LeanIo<u64>>("leanelpi_ffi_load").unwrap();
+    let solve = ffi.exported::<(u64, &str, u64, u64), LeanIo<String>>("leanelpi_ffi_solve").unwrap();
+    let program = load.call(APPEND).unwrap();
+    let answer = solve.call(program, "app [] [7] R", 0, 0).unwrap();
+    assert!(answer.contains(r#""R":"[7]""#), "{answer}");
+
+    let err = bundle.initialize_module("lean-elpi", "Elpi.NoSuchModule").unwrap_err();
+    assert_eq!(err.code(), LeanDiagnosticCode::Linking, "{err}");
+    assert!(err.message().contains("initialize_lean_x2delpi_Elpi_NoSuchModule"), "{err}");
+    assert!(err.message().contains("initialize_Elpi_NoSuchModule"), "{err}");
+}
