@@ -23,8 +23,9 @@ unsafe extern "C" {
     pub fn lean_utf8_n_strlen(s: *const c_char, n: usize) -> usize;
     /// `String.validateUTF8`: whether a `ByteArray` holds valid UTF-8.
     pub fn lean_string_validate_utf8(a: b_lean_obj_arg) -> u8;
-    /// `String.fromUTF8!`'s kernel: a `ByteArray` known to be valid UTF-8 as a `String`.
-    pub fn lean_string_from_utf8_unchecked(a: b_lean_obj_arg) -> lean_obj_res;
+    /// A `ByteArray` known to be valid UTF-8 as a `String`. Consumes `a` (4.35.0 releases it;
+    /// older headers documented it as borrowed).
+    pub fn lean_string_from_utf8_unchecked(a: lean_obj_arg) -> lean_obj_res;
     /// `String.toUTF8`: the bytes of a string as a `ByteArray`.
     pub fn lean_string_to_utf8(s: b_lean_obj_arg) -> lean_obj_res;
     /// Appends `s2` to owned `s1`.
