@@ -1,0 +1,229 @@
+//! Fixed-width scalars: `Bool`, `UIntN`, `IntN`, `USize`/`ISize`, `Float`/`Float32`, `Char`,
+//! `Unit`.
+//!
+//! In an `@[export]` signature these travel unboxed as their C type; inside containers and
+//! polymorphic positions Lean boxes them: types narrower than a pointer as a tagged scalar
+//! (`lean_box`), 64-bit integers and floats in a field-less constructor holding the value
+//! in its scalar area.
+
+#![allow(unsafe_code)]
+
+use lean_rs_sys as sys;
+
+use super::traits::{IntoLean, LeanAbi, TryFromLean, sealed::SealedAbi};
+use crate::error::{LeanError, LeanResult};
+use crate::runtime::LeanRuntime;
+use crate::runtime::obj::{Obj, ObjRef};
+
+/// Reads a tagged scalar and range-checks it against `max`.
+fn small_scalar(obj: ObjRef<'_, '_>, lean_type: &str, max: usize) -> LeanResult<usize> {
+    match obj.scalar() {
+        Some(v) if v <= max => Ok(v),
+        Some(v) => Err(LeanError::conversion(format!(
+            "{lean_type} value {v} is out of range"
+        ))),
+        None => Err(LeanError::conversion(format!(
+            "expected a boxed {lean_type}, found {}",
+            obj.shape()
+        ))),
+    }
+}
+
+macro_rules! boxed_word {
+    ($($ty:ty => $c:ty, $lean:literal;)*) => {$(
+        impl SealedAbi for $ty {}
+        impl<'lean> LeanAbi<'lean> for $ty {
+            type CRepr = $c;
+        }
+        impl<'lean> IntoLean<'lean> for $ty {
+            #[allow(clippy::cast_sign_loss)]
+            fn into_lean(self, runtime: &'lean LeanRuntime) -> LeanResult<Obj<'lean>> {
+                Ok(Obj::boxed(runtime, self as $c as usize))
+            }
+            #[allow(clippy::cast_sign_loss)]
+            fn into_c(self, _runtime: &'lean LeanRuntime) -> LeanResult<$c> {
+                Ok(self as $c)
+            }
+        }
+        impl<'lean> TryFromLean<'lean> for $ty {
+            #[allow(clippy::cast_possible_truncation, clippy::cast_possible_wrap)]
+            fn try_from_lean(obj: ObjRef<'lean, '_>) -> LeanResult<Self> {
+                let v = small_scalar(obj, $lean, <$c>::MAX as usize)?;
+                Ok(v as $c as $ty)
+            }
+            #[allow(clippy::cast_possible_wrap)]
+            unsafe fn try_from_c(c: $c, _runtime: &'lean LeanRuntime) -> LeanResult<Self> {
+                Ok(c as $ty)
+            }
+        }
+    )*};
+}
+
+boxed_word! {
+    u8 => u8, "UInt8";
+    u16 => u16, "UInt16";
+    u32 => u32, "UInt32";
+    i8 => u8, "Int8";
+    i16 => u16, "Int16";
+    i32 => u32, "Int32";
+}
+
+impl SealedAbi for bool {}
+impl LeanAbi<'_> for bool {
+    type CRepr = u8;
+}
+impl<'lean> IntoLean<'lean> for bool {
+    fn into_lean(self, runtime: &'lean LeanRuntime) -> LeanResult<Obj<'lean>> {
+        Ok(Obj::boxed(runtime, usize::from(self)))
+    }
+    fn into_c(self, _runtime: &'lean LeanRuntime) -> LeanResult<u8> {
+        Ok(u8::from(self))
+    }
+}
+impl<'lean> TryFromLean<'lean> for bool {
+    fn try_from_lean(obj: ObjRef<'lean, '_>) -> LeanResult<Self> {
+        Ok(small_scalar(obj, "Bool", 1)? == 1)
+    }
+    unsafe fn try_from_c(c: u8, _runtime: &'lean LeanRuntime) -> LeanResult<Self> {
+        match c {
+            0 => Ok(false),
+            1 => Ok(true),
+            other => Err(LeanError::conversion(format!(
+                "Bool value {other} is neither 0 nor 1"
+            ))),
+        }
+    }
+}
+
+fn char_from(v: u32) -> LeanResult<char> {
+    char::from_u32(v).ok_or_else(|| {
+        LeanError::conversion(format!("Char value {v:#x} is not a Unicode scalar value"))
+    })
+}
+
+impl SealedAbi for char {}
+impl LeanAbi<'_> for char {
+    type CRepr = u32;
+}
+impl<'lean> IntoLean<'lean> for char {
+    fn into_lean(self, runtime: &'lean LeanRuntime) -> LeanResult<Obj<'lean>> {
+        Ok(Obj::boxed(runtime, self as usize))
+    }
+    fn into_c(self, _runtime: &'lean LeanRuntime) -> LeanResult<u32> {
+        Ok(u32::from(self))
+    }
+}
+impl<'lean> TryFromLean<'lean> for char {
+    fn try_from_lean(obj: ObjRef<'lean, '_>) -> LeanResult<Self> {
+        let v = small_scalar(obj, "Char", u32::MAX as usize)?;
+        char_from(u32::try_from(v).unwrap_or(u32::MAX))
+    }
+    unsafe fn try_from_c(c: u32, _runtime: &'lean LeanRuntime) -> LeanResult<Self> {
+        char_from(c)
+    }
+}
+
+impl SealedAbi for () {}
+impl LeanAbi<'_> for () {
+    type CRepr = *mut sys::lean_object;
+}
+impl<'lean> IntoLean<'lean> for () {
+    fn into_lean(self, runtime: &'lean LeanRuntime) -> LeanResult<Obj<'lean>> {
+        Ok(Obj::boxed(runtime, 0))
+    }
+    fn into_c(self, _runtime: &'lean LeanRuntime) -> LeanResult<*mut sys::lean_object> {
+        Ok(sys::lean_box(0))
+    }
+}
+impl<'lean> TryFromLean<'lean> for () {
+    fn try_from_lean(obj: ObjRef<'lean, '_>) -> LeanResult<Self> {
+        small_scalar(obj, "Unit", 0).map(|_| ())
+    }
+    unsafe fn try_from_c(
+        c: *mut sys::lean_object,
+        runtime: &'lean LeanRuntime,
+    ) -> LeanResult<Self> {
+        // SAFETY: forwarded caller contract (an owned object or scalar).
+        let obj = unsafe { Obj::from_owned_raw(runtime, c) };
+        Self::try_from_lean(obj.borrow())
+    }
+}
+
+/// Checks a field-less constructor that boxes an `n`-byte scalar.
+fn boxed_in_ctor(obj: ObjRef<'_, '_>, lean_type: &str, bytes: usize) -> LeanResult<()> {
+    obj.expect_ctor(0, 0, bytes).map_err(|e| {
+        LeanError::conversion(format!("expected a boxed {lean_type}: {}", e.message()))
+    })
+}
+
+macro_rules! ctor_word {
+    ($($ty:ty => $c:ty, $lean:literal, $boxf:ident, $read:ident as $raw:ty;)*) => {$(
+        impl SealedAbi for $ty {}
+        impl<'lean> LeanAbi<'lean> for $ty {
+            type CRepr = $c;
+        }
+        impl<'lean> IntoLean<'lean> for $ty {
+            #[allow(clippy::cast_sign_loss)]
+            fn into_lean(self, runtime: &'lean LeanRuntime) -> LeanResult<Obj<'lean>> {
+                // SAFETY: the runtime is initialized (witnessed by `runtime`); the result is a
+                // fresh owned constructor object.
+                Ok(unsafe { Obj::from_owned_raw(runtime, sys::$boxf(self as $c)) })
+            }
+            #[allow(clippy::cast_sign_loss)]
+            fn into_c(self, _runtime: &'lean LeanRuntime) -> LeanResult<$c> {
+                Ok(self as $c)
+            }
+        }
+        impl<'lean> TryFromLean<'lean> for $ty {
+            #[allow(clippy::cast_possible_truncation, clippy::cast_possible_wrap)]
+            fn try_from_lean(obj: ObjRef<'lean, '_>) -> LeanResult<Self> {
+                boxed_in_ctor(obj, $lean, std::mem::size_of::<$c>())?;
+                Ok(obj.$read(0)? as $raw as $ty)
+            }
+            #[allow(clippy::cast_possible_wrap)]
+            unsafe fn try_from_c(c: $c, _runtime: &'lean LeanRuntime) -> LeanResult<Self> {
+                Ok(c as $ty)
+            }
+        }
+    )*};
+}
+
+ctor_word! {
+    u64 => u64, "UInt64", lean_box_uint64, ctor_u64 as u64;
+    i64 => u64, "Int64", lean_box_uint64, ctor_u64 as u64;
+    usize => usize, "USize", lean_box_usize, ctor_u64 as usize;
+    isize => usize, "ISize", lean_box_usize, ctor_u64 as usize;
+}
+
+macro_rules! ctor_float {
+    ($($ty:ty, $lean:literal, $boxf:ident, $read:ident;)*) => {$(
+        impl SealedAbi for $ty {}
+        impl<'lean> LeanAbi<'lean> for $ty {
+            type CRepr = $ty;
+        }
+        impl<'lean> IntoLean<'lean> for $ty {
+            fn into_lean(self, runtime: &'lean LeanRuntime) -> LeanResult<Obj<'lean>> {
+                // SAFETY: the runtime is initialized (witnessed by `runtime`); the result is a
+                // fresh owned constructor object.
+                Ok(unsafe { Obj::from_owned_raw(runtime, sys::$boxf(self)) })
+            }
+            fn into_c(self, _runtime: &'lean LeanRuntime) -> LeanResult<$ty> {
+                Ok(self)
+            }
+        }
+        impl<'lean> TryFromLean<'lean> for $ty {
+            fn try_from_lean(obj: ObjRef<'lean, '_>) -> LeanResult<Self> {
+                boxed_in_ctor(obj, $lean, std::mem::size_of::<$ty>())?;
+                obj.$read(0)
+            }
+            unsafe fn try_from_c(c: $ty, _runtime: &'lean LeanRuntime) -> LeanResult<Self> {
+                Ok(c)
+            }
+        }
+    )*};
+}
+
+ctor_float! {
+    f64, "Float", lean_box_float, ctor_f64;
+    f32, "Float32", lean_box_float32, ctor_f32;
+}

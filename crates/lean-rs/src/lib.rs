@@ -1,0 +1,48 @@
+//! Safe same-process hosting of the Lean 4 runtime.
+//!
+//! `lean-rs` brings Lean up once per process ([`LeanRuntime::init`]), attaches the threads
+//! that use it ([`LeanThreadGuard`]), converts values exactly in both directions
+//! ([`abi`]), and reports every failure as a typed, bounded [`LeanError`]. Every
+//! Lean-derived value is tied to the runtime's `'lean` lifetime and is `!Send + !Sync`;
+//! raw Lean pointers never appear in the public API.
+
+pub mod abi;
+pub mod callback;
+pub mod error;
+pub mod handle;
+pub mod module;
+pub mod runtime;
+
+pub use abi::{IntoLean, LeanAbi, LeanIo, LeanStruct, LeanStructure, TryFromLean};
+pub use callback::{
+    LeanCallbackFlow, LeanCallbackHandle, LeanCallbackPayload, LeanCallbackStatus,
+    LeanProgressTick, LeanStringEvent,
+};
+pub use error::{
+    CapturedEvent, DiagnosticCapture, HostFailure, HostStage, LeanCancelled, LeanDiagnosticCode,
+    LeanError, LeanException, LeanExceptionKind, LeanResult, bound_message,
+};
+pub use handle::{LeanDeclaration, LeanExpr, LeanLevel, LeanName};
+pub use module::{
+    CAPABILITY_MANIFEST_SCHEMA, DecodeCallResult, LeanArgs, LeanBuiltCapability, LeanCapability,
+    LeanCapabilityCheck, LeanCapabilityPreflight, LeanCapabilityPreflightReport, LeanExportKind,
+    LeanExported, LeanLibrary, LeanLibraryBundle, LeanLibraryDependency, LeanLoaderCode,
+    LeanModule,
+};
+pub use runtime::{LeanRuntime, LeanThreadGuard};
+
+/// Constructor wrappers for the sibling host crate; not part of the public API.
+#[doc(hidden)]
+pub mod __host_internals {
+    use crate::error::LeanError;
+
+    /// A module-initialization failure with a bounded message.
+    pub fn host_module_init(message: impl Into<String>) -> LeanError {
+        LeanError::module_init(message)
+    }
+
+    /// A cancellation observed before dispatch, with a bounded message.
+    pub fn host_cancelled(message: impl Into<String>) -> LeanError {
+        LeanError::cancelled(message)
+    }
+}

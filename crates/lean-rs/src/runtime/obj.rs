@@ -1,0 +1,424 @@
+//! Owned ([`Obj`]) and borrowed ([`ObjRef`]) Lean object handles.
+//!
+//! These are the only places `lean-rs` holds a raw Lean pointer. `Obj` owns exactly one
+//! reference count; `ObjRef` is a view that performs no reference-count traffic and cannot
+//! outlive the value it was borrowed from. Every inspection method validates the object's
+//! shape before reading, so a wrongly-shaped value becomes a Conversion error, never a read
+//! outside the object.
+
+#![allow(unsafe_code)]
+
+use std::marker::PhantomData;
+use std::ptr::NonNull;
+
+use lean_rs_sys::{self as sys, lean_object};
+
+use crate::error::{LeanError, LeanResult};
+use crate::runtime::LeanRuntime;
+
+/// Size of the object header in bytes (`lean_object`).
+const HEADER_BYTES: usize = 8;
+/// Size of one object field (a pointer).
+const FIELD_BYTES: usize = std::mem::size_of::<*mut lean_object>();
+
+/// An owned Lean object: one reference count, released on drop.
+///
+/// Public only so that crate-internal sealed traits may name it; it is not reachable from
+/// outside the crate.
+pub struct Obj<'lean> {
+    ptr: NonNull<lean_object>,
+    _runtime: PhantomData<&'lean LeanRuntime>,
+}
+
+impl<'lean> Obj<'lean> {
+    /// Wraps a pointer that carries one reference count the caller transfers.
+    ///
+    /// A null pointer (which no Lean allocation or well-formed export returns) aborts the
+    /// process rather than producing a handle that would later be dereferenced.
+    ///
+    /// # Safety
+    /// `ptr` must be a boxed scalar or a live Lean object owning one reference count that
+    /// this handle now owns, created under the initialized runtime `runtime` witnesses.
+    pub(crate) unsafe fn from_owned_raw(
+        runtime: &'lean LeanRuntime,
+        ptr: *mut lean_object,
+    ) -> Self {
+        let _ = runtime;
+        match NonNull::new(ptr) {
+            Some(ptr) => Self {
+                ptr,
+                _runtime: PhantomData,
+            },
+            None => {
+                tracing::error!(target: "lean_rs", "Lean returned a null object pointer");
+                std::process::abort()
+            }
+        }
+    }
+
+    /// A boxed scalar (`lean_box(n)`): unit, small `Nat`s, enum tags, `Bool`, small words.
+    pub(crate) fn boxed(runtime: &'lean LeanRuntime, n: usize) -> Self {
+        // SAFETY: a boxed scalar owns no reference count, so any value is a valid handle.
+        unsafe { Self::from_owned_raw(runtime, sys::lean_box(n)) }
+    }
+
+    /// Gives the reference count to the caller (e.g. as an owned argument to Lean).
+    pub(crate) fn into_raw(self) -> *mut lean_object {
+        let ptr = self.ptr.as_ptr();
+        std::mem::forget(self);
+        ptr
+    }
+
+    /// The raw pointer, still owned by `self` (for borrowed-argument calls).
+    pub(crate) fn as_raw(&self) -> *mut lean_object {
+        self.ptr.as_ptr()
+    }
+
+    /// A view that borrows `self`.
+    pub(crate) fn borrow(&self) -> ObjRef<'lean, '_> {
+        ObjRef {
+            ptr: self.ptr,
+            _borrow: PhantomData,
+        }
+    }
+
+    /// The runtime this value belongs to.
+    #[allow(clippy::unused_self)]
+    pub(crate) fn runtime(&self) -> &'lean LeanRuntime {
+        LeanRuntime::token()
+    }
+
+    /// Whether this handle holds the only reference (a heap object with count 1).
+    #[allow(dead_code)]
+    pub(crate) fn is_exclusive(&self) -> bool {
+        let ptr = self.as_raw();
+        // SAFETY: `ptr` is a live heap object owned by `self`; only its header is read.
+        !sys::lean_is_scalar(ptr) && unsafe { sys::lean_is_exclusive(ptr) }
+    }
+}
+
+impl Clone for Obj<'_> {
+    fn clone(&self) -> Self {
+        // SAFETY: `self` owns a live reference, so the object is alive; `lean_inc` adds the
+        // one reference the new handle owns (no-op for scalars).
+        unsafe { sys::lean_inc(self.ptr.as_ptr()) };
+        Self {
+            ptr: self.ptr,
+            _runtime: PhantomData,
+        }
+    }
+}
+
+impl Drop for Obj<'_> {
+    fn drop(&mut self) {
+        // SAFETY: `self` owns exactly one reference, released exactly once here.
+        unsafe { sys::lean_dec(self.ptr.as_ptr()) };
+    }
+}
+
+impl std::fmt::Debug for Obj<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "Obj({})", self.borrow().shape())
+    }
+}
+
+/// A borrowed view of a Lean object; no reference-count traffic.
+#[derive(Clone, Copy)]
+pub struct ObjRef<'lean, 'a> {
+    ptr: NonNull<lean_object>,
+    _borrow: PhantomData<(&'a Obj<'lean>, &'lean LeanRuntime)>,
+}
+
+impl<'lean, 'a> ObjRef<'lean, 'a> {
+    /// Views a pointer borrowed from a value that outlives `'a`.
+    ///
+    /// # Safety
+    /// `ptr` must be null, a boxed scalar, or a live Lean object kept alive for `'a` by
+    /// someone else.
+    pub(crate) unsafe fn from_borrowed_raw(ptr: *mut lean_object) -> LeanResult<Self> {
+        NonNull::new(ptr)
+            .map(|ptr| Self {
+                ptr,
+                _borrow: PhantomData,
+            })
+            .ok_or_else(|| LeanError::conversion("Lean value is a null pointer"))
+    }
+
+    /// The raw pointer (borrowed).
+    pub(crate) fn as_raw(self) -> *mut lean_object {
+        self.ptr.as_ptr()
+    }
+
+    /// A new owned handle to the same object (one `lean_inc`).
+    pub(crate) fn to_owned_obj(self) -> Obj<'lean> {
+        // SAFETY: the object is alive for `'a`; `lean_inc` creates the reference the new
+        // handle owns.
+        unsafe {
+            sys::lean_inc(self.as_raw());
+            Obj::from_owned_raw(LeanRuntime::token(), self.as_raw())
+        }
+    }
+
+    /// The runtime this value belongs to.
+    #[allow(clippy::unused_self)]
+    pub(crate) fn runtime(self) -> &'lean LeanRuntime {
+        LeanRuntime::token()
+    }
+
+    /// Whether this is a boxed scalar rather than a heap object.
+    pub(crate) fn is_scalar(self) -> bool {
+        sys::lean_is_scalar(self.as_raw())
+    }
+
+    /// The boxed scalar's value, or `None` for heap objects.
+    pub(crate) fn scalar(self) -> Option<usize> {
+        self.is_scalar().then(|| sys::lean_unbox(self.as_raw()))
+    }
+
+    /// The heap object's kind tag (`lean_ptr_tag`), or `None` for scalars.
+    fn heap_tag(self) -> Option<u8> {
+        if self.is_scalar() {
+            None
+        } else {
+            // SAFETY: a live heap object; only its header is read.
+            Some(unsafe { sys::lean_ptr_tag(self.as_raw()) })
+        }
+    }
+
+    /// The constructor index: the boxed value for scalars, the header tag otherwise
+    /// (`lean_obj_tag`).
+    pub(crate) fn tag(self) -> u32 {
+        match self.scalar() {
+            Some(v) => u32::try_from(v).unwrap_or(u32::MAX),
+            // SAFETY: a live heap object; only its header is read.
+            None => unsafe { sys::lean_obj_tag(self.as_raw()) },
+        }
+    }
+
+    /// A short description of the value's runtime shape, for error messages.
+    pub(crate) fn shape(self) -> String {
+        match self.heap_tag() {
+            None => format!("scalar {}", sys::lean_unbox(self.as_raw())),
+            Some(t) if t <= sys::LeanMaxCtorTag => format!("constructor #{t}"),
+            Some(sys::LeanClosure) => "closure".into(),
+            Some(sys::LeanArray) => "array".into(),
+            Some(sys::LeanStructArray) => "struct array".into(),
+            Some(sys::LeanScalarArray) => "scalar array".into(),
+            Some(sys::LeanString) => "string".into(),
+            Some(sys::LeanMPZ) => "big number".into(),
+            Some(sys::LeanThunk) => "thunk".into(),
+            Some(sys::LeanTask) => "task".into(),
+            Some(sys::LeanRef) => "reference".into(),
+            Some(sys::LeanExternal) => "external object".into(),
+            Some(t) => format!("object kind {t}"),
+        }
+    }
+
+    fn wrong_shape(self, expected: &str) -> LeanError {
+        LeanError::conversion(format!("expected {expected}, found {}", self.shape()))
+    }
+
+    /// Whether this is a big-number object (a `Nat`/`Int` outside the scalar range).
+    pub(crate) fn is_mpz(self) -> bool {
+        self.heap_tag() == Some(sys::LeanMPZ)
+    }
+
+    /// Checks that this is a constructor object with tag `tag`, exactly `num_objs` object
+    /// fields, and at least `scalar_bytes` bytes of scalar area.
+    pub(crate) fn expect_ctor(
+        self,
+        tag: u32,
+        num_objs: usize,
+        scalar_bytes: usize,
+    ) -> LeanResult<()> {
+        let Some(kind) = self.heap_tag() else {
+            return Err(self.wrong_shape(&format!("constructor #{tag}")));
+        };
+        if kind > sys::LeanMaxCtorTag || u32::from(kind) != tag {
+            return Err(self.wrong_shape(&format!("constructor #{tag}")));
+        }
+        let actual = self.ctor_num_objs_unchecked();
+        if actual != num_objs {
+            return Err(LeanError::conversion(format!(
+                "constructor #{tag} has {actual} object fields, expected {num_objs}"
+            )));
+        }
+        let available = self.ctor_scalar_capacity();
+        if available < scalar_bytes {
+            return Err(LeanError::conversion(format!(
+                "constructor #{tag} has {available} scalar bytes, expected at least {scalar_bytes}"
+            )));
+        }
+        Ok(())
+    }
+
+    /// Object-field count of a constructor (caller checked it is one).
+    fn ctor_num_objs_unchecked(self) -> usize {
+        // SAFETY: caller established a live constructor object; header read only.
+        unsafe { sys::lean_ctor_num_objs(self.as_raw()) as usize }
+    }
+
+    /// Bytes available after the object fields of a constructor (caller checked it is one).
+    fn ctor_scalar_capacity(self) -> usize {
+        // SAFETY: a live constructor object; `lean_object_byte_size` reads its allocation
+        // size from the header or the allocator page.
+        let total = unsafe { sys::lean_object_byte_size(self.as_raw()) };
+        total.saturating_sub(HEADER_BYTES + FIELD_BYTES * self.ctor_num_objs_unchecked())
+    }
+
+    fn expect_any_ctor(self) -> LeanResult<()> {
+        match self.heap_tag() {
+            Some(t) if t <= sys::LeanMaxCtorTag => Ok(()),
+            _ => Err(self.wrong_shape("a constructor")),
+        }
+    }
+
+    /// Tag and object-field count of a constructor object, or an error for anything else.
+    pub(crate) fn ctor_shape(self) -> LeanResult<(u32, usize)> {
+        self.expect_any_ctor()?;
+        Ok((self.tag(), self.ctor_num_objs_unchecked()))
+    }
+
+    /// Object field `i` of a constructor, bounds-checked.
+    pub(crate) fn ctor_field(self, i: usize) -> LeanResult<ObjRef<'lean, 'a>> {
+        self.expect_any_ctor()?;
+        let n = self.ctor_num_objs_unchecked();
+        if i >= n {
+            return Err(LeanError::conversion(format!(
+                "constructor field {i} requested, but it has only {n} object fields"
+            )));
+        }
+        // SAFETY: `i < num_objs` of a live constructor; the field is kept alive by the
+        // constructor, which outlives `'a`. `i < 256` so the cast cannot truncate.
+        unsafe {
+            #[allow(clippy::cast_possible_truncation)]
+            let field = sys::lean_ctor_get(self.as_raw(), i as u32);
+            ObjRef::from_borrowed_raw(field)
+        }
+    }
+
+    /// Byte offset (from the first object field) of a scalar at `offset` inside the scalar
+    /// area, after checking `size` bytes fit.
+    fn scalar_offset(self, offset: usize, size: usize) -> LeanResult<u32> {
+        self.expect_any_ctor()?;
+        let available = self.ctor_scalar_capacity();
+        if offset.checked_add(size).is_none_or(|end| end > available) {
+            return Err(LeanError::conversion(format!(
+                "scalar field at offset {offset} (+{size} bytes) lies outside the {available}-byte scalar area"
+            )));
+        }
+        let absolute = FIELD_BYTES * self.ctor_num_objs_unchecked() + offset;
+        u32::try_from(absolute).map_err(|_| LeanError::conversion("scalar offset out of range"))
+    }
+
+    /// Reads a `u8` scalar field at `offset` bytes into the scalar area.
+    pub(crate) fn ctor_u8(self, offset: usize) -> LeanResult<u8> {
+        let at = self.scalar_offset(offset, 1)?;
+        // SAFETY: bounds-checked against the allocation by `scalar_offset`.
+        Ok(unsafe { sys::lean_ctor_get_uint8(self.as_raw(), at) })
+    }
+
+    /// Reads a `u16` scalar field at `offset` bytes into the scalar area.
+    pub(crate) fn ctor_u16(self, offset: usize) -> LeanResult<u16> {
+        let at = self.scalar_offset(offset, 2)?;
+        // SAFETY: bounds-checked against the allocation by `scalar_offset`.
+        Ok(unsafe { sys::lean_ctor_get_uint16(self.as_raw(), at) })
+    }
+
+    /// Reads a `u32` scalar field at `offset` bytes into the scalar area.
+    pub(crate) fn ctor_u32(self, offset: usize) -> LeanResult<u32> {
+        let at = self.scalar_offset(offset, 4)?;
+        // SAFETY: bounds-checked against the allocation by `scalar_offset`.
+        Ok(unsafe { sys::lean_ctor_get_uint32(self.as_raw(), at) })
+    }
+
+    /// Reads a `u64` scalar field at `offset` bytes into the scalar area.
+    pub(crate) fn ctor_u64(self, offset: usize) -> LeanResult<u64> {
+        let at = self.scalar_offset(offset, 8)?;
+        // SAFETY: bounds-checked against the allocation by `scalar_offset`.
+        Ok(unsafe { sys::lean_ctor_get_uint64(self.as_raw(), at) })
+    }
+
+    /// Reads an `f64` scalar field at `offset` bytes into the scalar area.
+    pub(crate) fn ctor_f64(self, offset: usize) -> LeanResult<f64> {
+        let at = self.scalar_offset(offset, 8)?;
+        // SAFETY: bounds-checked against the allocation by `scalar_offset`.
+        Ok(unsafe { sys::lean_ctor_get_float(self.as_raw(), at) })
+    }
+
+    /// Reads an `f32` scalar field at `offset` bytes into the scalar area.
+    pub(crate) fn ctor_f32(self, offset: usize) -> LeanResult<f32> {
+        let at = self.scalar_offset(offset, 4)?;
+        // SAFETY: bounds-checked against the allocation by `scalar_offset`.
+        Ok(unsafe { sys::lean_ctor_get_float32(self.as_raw(), at) })
+    }
+
+    /// The UTF-8 contents of a Lean `String`, validated.
+    pub(crate) fn string(self) -> LeanResult<&'a str> {
+        if self.heap_tag() != Some(sys::LeanString) {
+            return Err(self.wrong_shape("a String"));
+        }
+        // SAFETY: a live string object: `m_size` counts the bytes including the trailing
+        // NUL, all initialized, and the data lives as long as the object (`'a`).
+        let bytes = unsafe {
+            let size = sys::lean_string_size(self.as_raw());
+            if size == 0 {
+                return Err(LeanError::conversion(
+                    "String object has size 0 (missing terminator)",
+                ));
+            }
+            std::slice::from_raw_parts(sys::lean_string_cstr(self.as_raw()).cast::<u8>(), size - 1)
+        };
+        std::str::from_utf8(bytes)
+            .map_err(|e| LeanError::conversion(format!("String is not valid UTF-8: {e}")))
+    }
+
+    /// The bytes of a `ByteArray` (a scalar array with 1-byte elements).
+    pub(crate) fn byte_array(self) -> LeanResult<&'a [u8]> {
+        if self.heap_tag() != Some(sys::LeanScalarArray) {
+            return Err(self.wrong_shape("a ByteArray"));
+        }
+        // SAFETY: a live scalar array; `m_size` elements of `elem_size` bytes are
+        // initialized and live as long as the object (`'a`).
+        unsafe {
+            let elem = sys::lean_sarray_elem_size(self.as_raw());
+            if elem != 1 {
+                return Err(LeanError::conversion(format!(
+                    "expected a ByteArray, found a scalar array of {elem}-byte elements"
+                )));
+            }
+            let len = sys::lean_sarray_size(self.as_raw());
+            Ok(std::slice::from_raw_parts(
+                sys::lean_sarray_cptr(self.as_raw()),
+                len,
+            ))
+        }
+    }
+
+    /// The element pointers of an `Array`.
+    pub(crate) fn array_len(self) -> LeanResult<usize> {
+        if self.heap_tag() != Some(sys::LeanArray) {
+            return Err(self.wrong_shape("an Array"));
+        }
+        // SAFETY: a live array object; header read only.
+        Ok(unsafe { sys::lean_array_size(self.as_raw()) })
+    }
+
+    /// Element `i` of an `Array`, bounds-checked.
+    pub(crate) fn array_get(self, i: usize) -> LeanResult<ObjRef<'lean, 'a>> {
+        let len = self.array_len()?;
+        if i >= len {
+            return Err(LeanError::conversion(format!(
+                "array index {i} out of bounds ({len})"
+            )));
+        }
+        // SAFETY: `i < size` of a live array; the element is kept alive by the array.
+        unsafe { ObjRef::from_borrowed_raw(sys::lean_array_get_core(self.as_raw(), i)) }
+    }
+}
+
+impl std::fmt::Debug for ObjRef<'_, '_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "ObjRef({})", self.shape())
+    }
+}
