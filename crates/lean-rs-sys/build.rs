@@ -101,10 +101,13 @@ fn emit(r: &Resolved, metadata_only: bool) {
         println!("cargo:rerun-if-changed={}", path.display());
     } else {
         println!("cargo:rustc-cfg=lean_runtime_only");
-        println!(
-            "cargo:rerun-if-changed={}",
-            r.sysroot.join(MANIFEST).display()
-        );
+        let manifest = r.sysroot.join(MANIFEST);
+        let identity = if manifest.is_file() {
+            manifest
+        } else {
+            r.sysroot.join("bin/lean")
+        };
+        println!("cargo:rerun-if-changed={}", identity.display());
     }
     for v in &r.cfg_versions {
         println!("cargo:rustc-cfg=lean_v_{}", v.replace(['.', '-'], "_"));

@@ -1,5 +1,8 @@
 //! Layout facts proven on live objects allocated by the real runtime's own exported functions:
 //! the raw bytes are read at fixed offsets and compared with what the mirrors report.
+//!
+//! Every `unsafe` block relies on the runtime having been initialised by `init_runtime()` and
+//! on passing live objects with the ownership each callee documents.
 
 #![allow(unsafe_code, clippy::unwrap_used, clippy::undocumented_unsafe_blocks)]
 // Bit-exact float and raw-offset checks are the point of these tests.

@@ -6,7 +6,11 @@
 //! calling convention of the callee requires.
 
 #![allow(unsafe_code, clippy::unwrap_used, clippy::undocumented_unsafe_blocks)]
-#![allow(clippy::float_cmp, clippy::cast_ptr_alignment, clippy::many_single_char_names)]
+#![allow(
+    clippy::float_cmp,
+    clippy::cast_ptr_alignment,
+    clippy::many_single_char_names
+)]
 
 mod common;
 

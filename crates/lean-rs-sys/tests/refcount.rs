@@ -1,5 +1,8 @@
 //! Reference-count sequences on live objects, each ending with the object freed exactly once.
 //! Frees are observed through an external object whose finalizer counts its calls.
+//!
+//! Every `unsafe` block relies on the runtime having been initialised by `init_runtime()` and
+//! on passing live objects with the ownership each callee documents.
 
 #![allow(unsafe_code, clippy::unwrap_used, clippy::undocumented_unsafe_blocks)]
 // Bit-exact float and raw-offset checks are the point of these tests.
