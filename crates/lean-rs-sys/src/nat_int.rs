@@ -87,6 +87,8 @@ unsafe extern "C" {
     pub fn lean_int_big_nonneg(a: O) -> bool;
     /// Low 64 bits (two's complement) of a big `Int`.
     pub fn lean_int64_of_big_int(a: b_lean_obj_arg) -> i64;
+    /// A non-negative big `Int` as a `Nat` (consumes `a`).
+    pub fn lean_big_int_to_nat(a: lean_obj_arg) -> lean_obj_res;
 }
 
 /// `n` as a `Nat`.
@@ -309,5 +311,92 @@ pub unsafe fn lean_int_neg(a: b_lean_obj_arg) -> lean_obj_res {
     } else {
         // SAFETY: forwarded caller contract.
         unsafe { lean_int_big_neg(a) }
+    }
+}
+
+macro_rules! int_cmp {
+    ($($(#[$doc:meta])* $name:ident => $op:tt, $big:ident;)*) => {$(
+        $(#[$doc])*
+        ///
+        /// # Safety
+        /// Both arguments must be boxed or live big `Int`s (borrowed).
+        #[inline]
+        pub unsafe fn $name(a1: b_lean_obj_arg, a2: b_lean_obj_arg) -> bool {
+            if lean_is_scalar(a1) && lean_is_scalar(a2) {
+                lean_scalar_to_int(a1) $op lean_scalar_to_int(a2)
+            } else {
+                // SAFETY: forwarded caller contract.
+                unsafe { $big(a1, a2) }
+            }
+        }
+    )*};
+}
+
+int_cmp! {
+    /// `a1 == a2`.
+    lean_int_eq => ==, lean_int_big_eq;
+    /// `a1 <= a2`.
+    lean_int_le => <=, lean_int_big_le;
+    /// `a1 < a2`.
+    lean_int_lt => <, lean_int_big_lt;
+}
+
+macro_rules! int_binop {
+    ($($(#[$doc:meta])* $name:ident => $op:ident, $big:ident;)*) => {$(
+        $(#[$doc])*
+        ///
+        /// # Safety
+        /// Both arguments must be boxed or live big `Int`s (borrowed); the runtime must be
+        /// initialised. The result is owned.
+        #[inline]
+        pub unsafe fn $name(a1: b_lean_obj_arg, a2: b_lean_obj_arg) -> lean_obj_res {
+            if lean_is_scalar(a1) && lean_is_scalar(a2) {
+                // Small ints are 32-bit, so the 64-bit result cannot overflow.
+                let r = lean_scalar_to_int64(a1).$op(lean_scalar_to_int64(a2));
+                // SAFETY: initialised runtime (caller contract).
+                unsafe { lean_int64_to_int(r) }
+            } else {
+                // SAFETY: forwarded caller contract.
+                unsafe { $big(a1, a2) }
+            }
+        }
+    )*};
+}
+
+int_binop! {
+    /// `a1 + a2`.
+    lean_int_add => wrapping_add, lean_int_big_add;
+    /// `a1 - a2`.
+    lean_int_sub => wrapping_sub, lean_int_big_sub;
+    /// `a1 * a2`.
+    lean_int_mul => wrapping_mul, lean_int_big_mul;
+}
+
+/// `Int.toNat` of a non-negative `Int` (consumes `a`).
+///
+/// # Safety
+/// `a` must be an owned, non-negative boxed or big `Int`; the runtime must be initialised.
+#[inline]
+pub unsafe fn lean_int_to_nat(a: lean_obj_arg) -> lean_obj_res {
+    if lean_is_scalar(a) {
+        debug_assert!(lean_scalar_to_int(a) >= 0);
+        a
+    } else {
+        // SAFETY: forwarded caller contract.
+        unsafe { lean_big_int_to_nat(a) }
+    }
+}
+
+/// `Int64.ofInt` (wrapping) of a borrowed `Int`.
+///
+/// # Safety
+/// `a` must be a boxed or live big `Int`.
+#[inline]
+pub unsafe fn lean_int64_of_int(a: b_lean_obj_arg) -> i64 {
+    if lean_is_scalar(a) {
+        lean_scalar_to_int64(a)
+    } else {
+        // SAFETY: a live big `Int` (caller contract).
+        unsafe { lean_int64_of_big_int(a) }
     }
 }

@@ -107,6 +107,7 @@ required_symbols! {
     "lean_int_big_lt",
     "lean_int_big_nonneg",
     "lean_int64_of_big_int",
+    "lean_big_int_to_nat",
     "lean_initialize_runtime_module",
     "lean_initialize",
     "lean_init_task_manager",

@@ -276,6 +276,25 @@ fn int_mirrors_agree_with_lean_bignums() {
         assert_eq!(lean_nat_to_int(lean_box(5)), lean_box(5));
         let small = lean_int_neg(lean_int_to_int(7));
         assert_eq!(lean_scalar_to_int(small), -7);
+        // Fast paths agree with Lean's big arithmetic across the small/big boundary.
+        let max = lean_int_to_int(i32::MAX);
+        let one = lean_int_to_int(1);
+        let over = lean_int_add(max, one);
+        assert!(!lean_is_scalar(over) && lean_int_eq(over, neg));
+        assert!(lean_int_lt(max, over) && lean_int_le(over, over) && !lean_int_lt(over, max));
+        let back = lean_int_sub(over, one);
+        assert_eq!(back, max, "big - 1 that fits comes back unboxed");
+        let prod = lean_int_mul(lean_int_to_int(-65536), lean_int_to_int(65536));
+        assert_eq!(lean_int64_of_int(prod), -(1_i64 << 32));
+        assert!(lean_int_lt(prod, small));
+        let sq = lean_int_mul(over, over);
+        assert_eq!(lean_int64_of_int(sq), 1_i64 << 62);
+        let as_nat = lean_int_to_nat(sq);
+        assert_eq!(nat_to_decimal(as_nat), (1_u64 << 62).to_string());
+        assert_eq!(lean_int_to_nat(lean_int_to_int(9)), lean_box(9));
+        lean_dec(as_nat);
+        lean_dec(prod);
+        lean_dec(over);
         lean_dec(as_int);
         lean_dec(neg);
     }
