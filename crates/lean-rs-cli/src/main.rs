@@ -1,2 +1,254 @@
-//! lean-rs CLI (skeleton).
-fn main() {}
+//! `lean-rs`: the lean-rs command line. `lean-rs doctor` finds the Lean toolchain
+//! lean-rs would use, says why each candidate was chosen or rejected, and proves the
+//! chosen runtime works by initialising it and calling real Lean exports in a child.
+
+mod smoke;
+
+use std::io::Read;
+use std::path::{Path, PathBuf};
+use std::process::{Command, ExitCode, Stdio};
+use std::time::{Duration, Instant};
+
+use clap::{Parser, Subcommand};
+use lean_toolchain::{Candidate, CandidateStatus, Discovery, DiscoveryInputs, ToolchainFingerprint};
+use serde::Serialize;
+
+use crate::smoke::SmokeReport;
+
+/// How long the smoke-test child may run.
+const SMOKE_TIMEOUT: Duration = Duration::from_secs(120);
+/// Output kept from the smoke-test child.
+const SMOKE_OUTPUT_LIMIT: u64 = 64 * 1024;
+
+#[derive(Parser)]
+#[command(name = "lean-rs", version, about = "The lean-rs command line")]
+struct Cli {
+    #[command(subcommand)]
+    command: Commands,
+}
+
+#[derive(Subcommand)]
+enum Commands {
+    /// Diagnose the Lean toolchain lean-rs would use.
+    Doctor {
+        /// Print one JSON document instead of the human report.
+        #[arg(long)]
+        json: bool,
+        /// Skip the child-process smoke test.
+        #[arg(long)]
+        no_smoke: bool,
+    },
+    /// Internal: the smoke test itself, run by `doctor` in a child process.
+    #[command(name = "__smoke", hide = true)]
+    Smoke {
+        /// The `libleanshared` to load.
+        library: PathBuf,
+    },
+}
+
+fn main() -> ExitCode {
+    match Cli::parse().command {
+        Commands::Doctor { json, no_smoke } => doctor(json, no_smoke),
+        Commands::Smoke { library } => {
+            let report = smoke::run(&library);
+            match serde_json::to_string(&report) {
+                Ok(line) => println!("{line}"),
+                Err(e) => eprintln!("lean-rs __smoke: cannot encode the report: {e}"),
+            }
+            if report.ok { ExitCode::SUCCESS } else { ExitCode::FAILURE }
+        }
+    }
+}
+
+/// The smoke test as the parent saw it.
+#[derive(Debug, Serialize)]
+struct SmokeOutcome {
+    /// The child's report, when it produced one.
+    report: Option<SmokeReport>,
+    /// How the child ended.
+    status: String,
+    /// Wall time of the whole child, in milliseconds.
+    child_ms: f64,
+    /// The failure, as one line, if any.
+    error: Option<String>,
+}
+
+#[derive(Serialize)]
+struct DoctorReport<'a> {
+    ok: bool,
+    supported_window: String,
+    candidates: &'a [Candidate],
+    toolchain: Option<&'a ToolchainFingerprint>,
+    verdict: &'static str,
+    smoke: Option<SmokeOutcome>,
+    error: Option<ErrorLine>,
+}
+
+#[derive(Serialize)]
+struct ErrorLine {
+    code: &'static str,
+    message: String,
+}
+
+fn doctor(json: bool, no_smoke: bool) -> ExitCode {
+    let discovery = lean_toolchain::discover(&DiscoveryInputs::from_env());
+    let chosen = discovery.result();
+    let mut error = chosen.as_ref().err().map(|d| ErrorLine { code: d.code(), message: d.to_string() });
+    let smoke = match (&chosen, no_smoke) {
+        (Ok(fp), false) => Some(run_smoke(&fp.runtime_library)),
+        _ => None,
+    };
+    if let Some(SmokeOutcome { error: Some(e), .. }) = &smoke {
+        error.get_or_insert(ErrorLine {
+            code: "lean_rs_cli.smoke_failed",
+            message: format!(
+                "lean-rs doctor: smoke test failed: {e}; reinstall the toolchain (or rerun scripts/setup) and rerun `lean-rs doctor`"
+            ),
+        });
+    }
+    let report = DoctorReport {
+        ok: error.is_none(),
+        supported_window: lean_toolchain::supported_window(),
+        candidates: &discovery.candidates,
+        toolchain: chosen.as_ref().ok().copied(),
+        verdict: if chosen.is_ok() { "supported" } else { "no supported toolchain" },
+        smoke,
+        error,
+    };
+    if json {
+        match serde_json::to_string_pretty(&report) {
+            Ok(text) => println!("{text}"),
+            Err(e) => eprintln!("lean-rs doctor: cannot encode the report: {e}"),
+        }
+    } else {
+        print_human(&report, &discovery);
+    }
+    if let Some(error) = &report.error {
+        eprintln!("{}", error.message);
+        return ExitCode::FAILURE;
+    }
+    ExitCode::SUCCESS
+}
+
+fn print_human(report: &DoctorReport<'_>, discovery: &Discovery) {
+    println!("lean-rs doctor");
+    println!("supported window: {}", report.supported_window);
+    println!("candidates (in discovery order):");
+    for c in &discovery.candidates {
+        let status = match c.status {
+            CandidateStatus::Chosen => "chosen",
+            CandidateStatus::Rejected => "rejected",
+            CandidateStatus::Absent => "absent",
+            CandidateStatus::NotConsulted => "skipped",
+        };
+        let path = c.path.as_ref().map(|p| format!(" {}", p.display())).unwrap_or_default();
+        println!("  [{status:<8}] {}{path}", c.source.label());
+        println!("             {}", c.reason);
+    }
+    if let Some(fp) = report.toolchain {
+        println!("toolchain:");
+        println!("  sysroot   {}", fp.sysroot.display());
+        println!("  kind      {}", fp.kind.as_str());
+        println!("  version   {}", fp.version);
+        println!("  commit    {}", fp.commit);
+        println!("  platform  {}", fp.platform.as_deref().unwrap_or("(not reported)"));
+        println!("  build     {}", fp.build);
+        match &fp.header_digest {
+            Some(d) => println!("  lean.h    sha256 {d}"),
+            None => println!("  lean.h    none (runtime-only: identified by version + commit)"),
+        }
+        println!("  library   {}", fp.runtime_library.display());
+        println!("  verdict   {} (inside {})", report.verdict, report.supported_window);
+    }
+    if let Some(smoke) = &report.smoke {
+        println!("smoke test (child process, {}):", smoke.status);
+        if let Some(r) = &smoke.report {
+            for check in &r.checks {
+                println!("  ok  {check}");
+            }
+            if r.ok {
+                println!(
+                    "  ok: runtime initialised in {:.1} ms; Lean export calls took {:.1} µs; child total {:.0} ms",
+                    r.init_ms, r.call_us, smoke.child_ms
+                );
+            }
+        }
+        if let Some(e) = &smoke.error {
+            println!("  FAILED: {e}");
+        }
+    }
+    println!("result: {}", if report.ok { "ok" } else { "FAILED" });
+}
+
+/// Re-runs this executable as `lean-rs __smoke <library>` and collects its report.
+fn run_smoke(library: &Path) -> SmokeOutcome {
+    let start = Instant::now();
+    let fail = |status: String, error: String, start: Instant| SmokeOutcome {
+        report: None,
+        status,
+        child_ms: start.elapsed().as_secs_f64() * 1e3,
+        error: Some(error),
+    };
+    let exe = match std::env::current_exe() {
+        Ok(exe) => exe,
+        Err(e) => return fail("not started".into(), format!("cannot locate this executable: {e}"), start),
+    };
+    let child = Command::new(&exe)
+        .arg("__smoke")
+        .arg(library)
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn();
+    let mut child = match child {
+        Ok(child) => child,
+        Err(e) => return fail("not started".into(), format!("cannot start {}: {e}", exe.display()), start),
+    };
+    let readers = [child.stdout.take().map(drain), child.stderr.take().map(drain)];
+    let status = loop {
+        match child.try_wait() {
+            Ok(Some(status)) => break status,
+            Ok(None) if start.elapsed() > SMOKE_TIMEOUT => {
+                // Best effort: it may exit between the two calls.
+                let _ = child.kill();
+                let _ = child.wait();
+                return fail(
+                    "killed".into(),
+                    format!("no answer within {} s", SMOKE_TIMEOUT.as_secs()),
+                    start,
+                );
+            }
+            Ok(None) => std::thread::sleep(Duration::from_millis(5)),
+            Err(e) => return fail("unknown".into(), format!("waiting for the child failed: {e}"), start),
+        }
+    };
+    let [out, err] = readers.map(|r| r.and_then(|h| h.join().ok()).unwrap_or_default());
+    let report: Option<SmokeReport> = out.lines().find_map(|l| serde_json::from_str(l).ok());
+    let child_ms = start.elapsed().as_secs_f64() * 1e3;
+    let error = match &report {
+        Some(r) if r.ok && status.success() => None,
+        Some(r) => Some(r.error.clone().unwrap_or_else(|| format!("child ended with {status}"))),
+        None => Some(format!(
+            "the child ended with {status} without a report{}",
+            err.lines().next().map(|l| format!(": {}", l.chars().take(200).collect::<String>())).unwrap_or_default()
+        )),
+    };
+    SmokeOutcome { report, status: status.to_string(), child_ms, error: error.map(|e| one_line(&e)) }
+}
+
+/// Flattens text to one line of at most 300 characters.
+fn one_line(text: &str) -> String {
+    let flat: String = text.chars().map(|c| if c.is_control() { ' ' } else { c }).take(300).collect();
+    if text.chars().count() > 300 { format!("{flat}…") } else { flat }
+}
+
+fn drain(stream: impl Read + Send + 'static) -> std::thread::JoinHandle<String> {
+    std::thread::spawn(move || {
+        let mut buf = Vec::new();
+        let mut limited = stream.take(SMOKE_OUTPUT_LIMIT);
+        // A read error only shortens the captured text.
+        let _ = limited.read_to_end(&mut buf);
+        let _ = std::io::copy(&mut limited.into_inner(), &mut std::io::sink());
+        String::from_utf8_lossy(&buf).into_owned()
+    })
+}

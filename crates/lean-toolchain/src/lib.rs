@@ -37,6 +37,11 @@ pub use manifest::{SYSROOT_MANIFEST, SYSROOT_MANIFEST_SCHEMA, SysrootManifest};
 pub use sysroot::{check_shared_object, inspect_sysroot, runtime_library_name};
 pub use version::{LeanVersion, LeanVersionReport, is_commit_hash, parse_version_line};
 
+/// The symbols lean-rs needs from `libleanshared` (the allowlist lives in lean-rs-sys).
+pub fn required_symbols() -> &'static [&'static str] {
+    lean_rs_sys::REQUIRED_SYMBOLS
+}
+
 /// The supported window rendered as text, e.g. `4.26.0 ..= 4.35.0, named releases only`.
 pub fn supported_window() -> String {
     window::describe()
