@@ -15,6 +15,14 @@ mod table {
 }
 use table::{KNOWN_RUNTIME_BUILDS, SUPPORTED_TOOLCHAINS};
 
+mod parse {
+    include!("src/toolchains/parse.rs");
+}
+use parse::{
+    elan_default_toolchain_name, elan_toolchain_dir_name, json_string_field,
+    parse_lean_version_output, version_cfg_name,
+};
+
 const MANIFEST: &str = "lean-rs-sysroot.json";
 
 /// What was found and verified; everything the rest of the script emits derives from this.
@@ -110,7 +118,7 @@ fn emit(r: &Resolved, metadata_only: bool) {
         println!("cargo:rerun-if-changed={}", identity.display());
     }
     for v in &r.cfg_versions {
-        println!("cargo:rustc-cfg=lean_v_{}", v.replace(['.', '-'], "_"));
+        println!("cargo:rustc-cfg={}", version_cfg_name(v));
     }
     if r.sticky_rc {
         println!("cargo:rustc-cfg=lean_sticky_rc");
@@ -175,14 +183,8 @@ fn elan_default_toolchain() -> Option<PathBuf> {
         .map(PathBuf::from)
         .or_else(|| env::var_os("HOME").map(|h| PathBuf::from(h).join(".elan")))?;
     let settings = std::fs::read_to_string(home.join("settings.toml")).ok()?;
-    let name = settings.lines().find_map(|line| {
-        let (key, value) = line.split_once('=')?;
-        (key.trim() == "default_toolchain").then(|| value.trim().trim_matches('"').to_owned())
-    })?;
-    // elan's directory naming: "leanprover/lean4:v4.35.0" -> "leanprover--lean4---v4.35.0".
-    let dir = home
-        .join("toolchains")
-        .join(name.replace('/', "--").replace(':', "---"));
+    let name = elan_default_toolchain_name(&settings)?;
+    let dir = home.join("toolchains").join(elan_toolchain_dir_name(&name));
     dir.join("lib/lean").is_dir().then_some(dir)
 }
 
@@ -274,27 +276,11 @@ fn verify(root: &Path) -> Result<Resolved, String> {
 /// `bin/lean --version` (`Lean (version 4.35.0, <target>, commit <sha>, Release)`).
 fn lean_reported_identity(root: &Path) -> Option<(String, Option<String>)> {
     if let Ok(json) = std::fs::read_to_string(root.join(MANIFEST)) {
-        if let Some(version) = json_string(&json, "version") {
-            return Some((version, json_string(&json, "commit")));
+        if let Some(version) = json_string_field(&json, "version") {
+            return Some((version, json_string_field(&json, "commit")));
         }
     }
-    let out = run(root.join("bin/lean").to_str()?, &["--version"])?;
-    let field = |key: &str| {
-        out.split([',', '(', ')'])
-            .find_map(|part| part.trim().strip_prefix(key).map(|v| v.trim().to_owned()))
-    };
-    Some((field("version ")?, field("commit ")))
-}
-
-/// First `"key": "value"` in a flat JSON document (the manifest has no escapes in these fields).
-fn json_string(json: &str, key: &str) -> Option<String> {
-    let after = &json[json.find(&format!("\"{key}\""))? + key.len() + 2..];
-    let value = after
-        .trim_start()
-        .strip_prefix(':')?
-        .trim_start()
-        .strip_prefix('"')?;
-    Some(value[..value.find('"')?].to_owned())
+    parse_lean_version_output(&run(root.join("bin/lean").to_str()?, &["--version"])?)
 }
 
 fn run(program: &str, args: &[&str]) -> Option<String> {

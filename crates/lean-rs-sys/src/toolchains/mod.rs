@@ -40,6 +40,12 @@ pub fn supported_window() -> (&'static str, &'static str) {
     (first, last)
 }
 
+/// Text parsing used by `build.rs`, compiled here only to unit-test it.
+#[cfg(test)]
+mod parse {
+    include!("parse.rs");
+}
+
 #[cfg(test)]
 #[allow(clippy::unwrap_used)]
 mod tests {
@@ -87,5 +93,49 @@ mod tests {
         assert!(
             known_runtime_build("4.35.0", "0000000000000000000000000000000000000000").is_none()
         );
+    }
+
+    #[test]
+    fn build_script_parsing() {
+        use super::parse::*;
+        let out = "Lean (version 4.35.0, x86_64-unknown-linux-gnu, commit eb6cafb7290e8bd5f2937522d8d804f58f02bafc, Release)\n";
+        assert_eq!(
+            parse_lean_version_output(out),
+            Some((
+                "4.35.0".to_owned(),
+                Some("eb6cafb7290e8bd5f2937522d8d804f58f02bafc".to_owned())
+            ))
+        );
+        assert_eq!(
+            parse_lean_version_output("Lean (version 4.30.0-rc2, Release)"),
+            Some(("4.30.0-rc2".to_owned(), None))
+        );
+        assert_eq!(parse_lean_version_output("garbage"), None);
+        let json = "{\n  \"schema\": 1,\n  \"version\": \"4.35.0\",\n  \"commit\": \"abc\",\n  \"source\": {\"version\": \"0.3.3\"}\n}";
+        assert_eq!(
+            json_string_field(json, "version").as_deref(),
+            Some("4.35.0")
+        );
+        assert_eq!(json_string_field(json, "commit").as_deref(), Some("abc"));
+        assert_eq!(json_string_field(json, "schema"), None, "not a string");
+        assert_eq!(json_string_field(json, "missing"), None);
+        let settings = "telemetry = false\ndefault_toolchain = \"leanprover/lean4:v4.35.0\"\n";
+        let name = elan_default_toolchain_name(settings).unwrap();
+        assert_eq!(
+            elan_toolchain_dir_name(&name),
+            "leanprover--lean4---v4.35.0"
+        );
+        assert_eq!(elan_default_toolchain_name("[overrides]\n"), None);
+        assert_eq!(version_cfg_name("4.35.0-rc3"), "lean_v_4_35_0_rc3");
+        // Every version in the window maps to a cfg the workspace declares.
+        let manifest =
+            std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/../../Cargo.toml"))
+                .unwrap();
+        for v in SUPPORTED_TOOLCHAINS.iter().flat_map(|t| t.versions) {
+            assert!(
+                manifest.contains(&format!("cfg({})", version_cfg_name(v))),
+                "{v} not in check-cfg"
+            );
+        }
     }
 }
