@@ -56,7 +56,13 @@ fn io_result_shape_matches_lean_primitives() {
         lean_dec(err);
 
         // Our constructors build the same shape, and Lean reads them back.
-        let mine = lean_io_result_mk_error(lean_decode_io_error(2, lean_str("f.txt")));
+        let fname = lean_str("f.txt");
+        let mine = lean_io_result_mk_error(lean_decode_io_error(2, fname));
+        assert_eq!(
+            common::raw_rc(fname),
+            2,
+            "fname is borrowed; the error keeps its own reference"
+        );
         assert!(lean_io_result_is_error(mine));
         assert_eq!((lean_ptr_tag(mine), lean_ctor_num_objs(mine)), (1, 1));
         let e = lean_io_result_get_error(mine);
@@ -66,7 +72,11 @@ fn io_result_shape_matches_lean_primitives() {
             msg.contains("f.txt") && msg.to_lowercase().contains("no such file"),
             "{msg}"
         );
+        // Lean prints a result we built, through its own accessors (stderr).
+        lean_io_result_show_error(mine);
         lean_dec(mine);
+        assert_eq!(common::raw_rc(fname), 1);
+        lean_dec(fname);
         let user = lean_io_result_mk_error(lean_mk_io_user_error(lean_str("boom")));
         let e = lean_io_result_get_error(user);
         lean_inc(e);
