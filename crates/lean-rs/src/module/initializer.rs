@@ -25,9 +25,17 @@ static INITIALIZED: Mutex<Option<HashSet<usize>>> = Mutex::new(None);
 type Initializer = unsafe extern "C" fn(u8) -> *mut lean_object;
 
 /// Initializes `(package, module)` of `library`, returning the symbol that was run.
-pub(crate) fn initialize(library: &LeanLibrary<'_>, package: &str, module: &str) -> LeanResult<String> {
+pub(crate) fn initialize(
+    library: &LeanLibrary<'_>,
+    package: &str,
+    module: &str,
+) -> LeanResult<String> {
     let candidates = naming::initializer_candidates(package, module)?;
-    run_first_present(library, &candidates, &format!("module `{module}` of package `{package}`"))
+    run_first_present(
+        library,
+        &candidates,
+        &format!("module `{module}` of package `{package}`"),
+    )
 }
 
 /// Initializes a module without a Lake package (`initialize_<Module>` only).
@@ -36,7 +44,11 @@ pub(crate) fn initialize_unpackaged(library: &LeanLibrary<'_>, module: &str) -> 
     run_first_present(library, &candidates, &format!("module `{module}`"))
 }
 
-fn run_first_present(library: &LeanLibrary<'_>, candidates: &[String], what: &str) -> LeanResult<String> {
+fn run_first_present(
+    library: &LeanLibrary<'_>,
+    candidates: &[String],
+    what: &str,
+) -> LeanResult<String> {
     for symbol in candidates {
         if let Some(address) = library.symbol_address(symbol) {
             run_once(library, symbol, address)?;
@@ -51,7 +63,8 @@ fn run_first_present(library: &LeanLibrary<'_>, candidates: &[String], what: &st
 }
 
 fn run_once(library: &LeanLibrary<'_>, symbol: &str, address: *mut c_void) -> LeanResult<()> {
-    let _span = tracing::debug_span!(target: "lean_rs", "lean_rs.module.initialize", symbol).entered();
+    let _span =
+        tracing::debug_span!(target: "lean_rs", "lean_rs.module.initialize", symbol).entered();
     // Held for the whole call: Lean initializers must not run concurrently.
     let mut guard = INITIALIZED.lock().unwrap_or_else(PoisonError::into_inner);
     let done = guard.get_or_insert_with(HashSet::new);
@@ -61,13 +74,15 @@ fn run_once(library: &LeanLibrary<'_>, symbol: &str, address: *mut c_void) -> Le
     // SAFETY: `address` is the Lake-emitted initializer `symbol` (the name follows Lean's
     // initializer mangling, and Lean emits no other kind of `initialize_*` symbol), whose
     // C signature in the supported window is `lean_object *(uint8_t)`.
-    let initializer: Initializer = unsafe { std::mem::transmute::<*mut c_void, Initializer>(address) };
+    let initializer: Initializer =
+        unsafe { std::mem::transmute::<*mut c_void, Initializer>(address) };
     // SAFETY: the runtime is initialized (`library` borrows it) and this thread is the one
     // that holds the runtime or an attached guard; the call is serialized by `INITIALIZED`.
     let result = unsafe { initializer(1) };
     // SAFETY: an initializer returns an owned `IO Unit` result object.
-    unsafe { crate::module::io::decode_io_unit(library.runtime(), result) }
-        .map_err(|err| LeanError::module_init(format!("initializer {symbol} raised: {}", err.message())))?;
+    unsafe { crate::abi::LeanIo::<()>::decode_c(result, library.runtime()) }.map_err(|err| {
+        LeanError::module_init(format!("initializer {symbol} raised: {}", err.message()))
+    })?;
     library.mark_initialized();
     done.insert(address as usize);
     Ok(())

@@ -20,8 +20,8 @@ use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, Ordering};
 
 use crate::error::{LeanError, LeanResult};
-use crate::module::initializer;
 use crate::module::LeanModule;
+use crate::module::initializer;
 use crate::runtime::LeanRuntime;
 
 /// An opened Lean shared library.
@@ -75,7 +75,10 @@ impl<'lean> LeanLibrary<'lean> {
             )));
         }
         let library = open_raw(path, global).map_err(|err| {
-            LeanError::module_init(format!("cannot open Lean library {}: {err}", path.display()))
+            LeanError::module_init(format!(
+                "cannot open Lean library {}: {err}",
+                path.display()
+            ))
         })?;
         Ok(Self {
             runtime,
@@ -113,7 +116,11 @@ impl<'lean> LeanLibrary<'lean> {
     /// Both Lake initializer naming conventions are tried, the one of the Lean version this
     /// crate was built against first. Initializing a module also initializes the modules it
     /// imports (Lean's generated initializer does that itself).
-    pub fn initialize_module(&self, package: &str, module: &str) -> LeanResult<LeanModule<'lean, '_>> {
+    pub fn initialize_module(
+        &self,
+        package: &str,
+        module: &str,
+    ) -> LeanResult<LeanModule<'lean, '_>> {
         let symbol = initializer::initialize(self, package, module)?;
         Ok(LeanModule::new(self, module, symbol))
     }
@@ -189,7 +196,11 @@ impl LeanLibraryDependency {
     /// A dependency at `path`, opened with local visibility unless
     /// [`export_symbols_for_dependents`](Self::export_symbols_for_dependents) is set.
     pub fn path(path: impl Into<PathBuf>) -> Self {
-        Self { path: path.into(), global: false, initializer: None }
+        Self {
+            path: path.into(),
+            global: false,
+            initializer: None,
+        }
     }
 
     /// Open the dependency globally so libraries opened after it resolve symbols against it.
@@ -218,7 +229,9 @@ impl LeanLibraryDependency {
 
     /// The `(package, module)` whose initializer runs after opening, if any.
     pub fn initializer_names(&self) -> Option<(&str, &str)> {
-        self.initializer.as_ref().map(|(p, m)| (p.as_str(), m.as_str()))
+        self.initializer
+            .as_ref()
+            .map(|(p, m)| (p.as_str(), m.as_str()))
     }
 }
 
@@ -248,7 +261,10 @@ impl<'lean> LeanLibraryBundle<'lean> {
             opened.push(library);
         }
         let primary = LeanLibrary::open_with(runtime, primary.as_ref(), false)?;
-        Ok(Self { primary: ManuallyDrop::new(primary), dependencies: opened })
+        Ok(Self {
+            primary: ManuallyDrop::new(primary),
+            dependencies: opened,
+        })
     }
 
     /// The primary library.
@@ -262,7 +278,11 @@ impl<'lean> LeanLibraryBundle<'lean> {
     }
 
     /// Runs a module initializer of the primary library; see [`LeanLibrary::initialize_module`].
-    pub fn initialize_module(&self, package: &str, module: &str) -> LeanResult<LeanModule<'lean, '_>> {
+    pub fn initialize_module(
+        &self,
+        package: &str,
+        module: &str,
+    ) -> LeanResult<LeanModule<'lean, '_>> {
         self.primary.initialize_module(package, module)
     }
 }

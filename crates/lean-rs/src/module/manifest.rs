@@ -97,13 +97,23 @@ impl CapabilityManifest {
             return Err("`package` and `module` must be non-empty".to_owned());
         }
         let base = path.parent().unwrap_or_else(|| Path::new("."));
-        let join = |p: &Path| if p.is_absolute() { p.to_path_buf() } else { base.join(p) };
+        let join = |p: &Path| {
+            if p.is_absolute() {
+                p.to_path_buf()
+            } else {
+                base.join(p)
+            }
+        };
         let mut dependencies = Vec::with_capacity(raw.dependencies.len());
         for (index, dep) in raw.dependencies.into_iter().enumerate() {
             let initializer = match (dep.package, dep.module) {
                 (Some(package), Some(module)) => Some((package, module)),
                 (None, None) => None,
-                _ => return Err(format!("dependency {index} names only one of `package` and `module`")),
+                _ => {
+                    return Err(format!(
+                        "dependency {index} names only one of `package` and `module`"
+                    ));
+                }
             };
             dependencies.push(ManifestDependency {
                 dylib: join(&dep.dylib),

@@ -10,7 +10,6 @@ mod capability;
 mod elf;
 mod exported;
 mod initializer;
-mod io;
 mod library;
 mod manifest;
 pub(crate) mod naming;
@@ -19,15 +18,15 @@ pub use capability::{
     LeanBuiltCapability, LeanCapability, LeanCapabilityCheck, LeanCapabilityPreflight,
     LeanCapabilityPreflightReport, LeanLoaderCode,
 };
-pub use exported::{DecodeCallResult, LeanArgs, LeanExported, LeanExportKind};
-pub use io::LeanIo;
+pub use exported::{DecodeCallResult, LeanArgs, LeanExportKind, LeanExported};
 pub use library::{LeanLibrary, LeanLibraryBundle, LeanLibraryDependency};
 pub use manifest::CAPABILITY_MANIFEST_SCHEMA;
 
 /// Whether the package-qualified initializer name (Lean ≥ 4.27) is tried before the legacy
 /// one, decided from the Lean version `lean-rs-sys` resolved at build time. Both are always
 /// tried; the order only saves a failed lookup.
-pub(crate) const PACKAGE_QUALIFIED_INITIALIZERS_FIRST: bool = !is_lean_4_26(lean_rs_sys::LEAN_RESOLVED_VERSION);
+pub(crate) const PACKAGE_QUALIFIED_INITIALIZERS_FIRST: bool =
+    !is_lean_4_26(lean_rs_sys::LEAN_RESOLVED_VERSION);
 
 const fn is_lean_4_26(version: &str) -> bool {
     let v = version.as_bytes();
@@ -59,7 +58,11 @@ impl std::fmt::Debug for LeanModule<'_, '_> {
 
 impl<'lean, 'lib> LeanModule<'lean, 'lib> {
     pub(crate) fn new(library: &'lib LeanLibrary<'lean>, name: &str, initializer: String) -> Self {
-        Self { library, name: name.to_owned(), initializer }
+        Self {
+            library,
+            name: name.to_owned(),
+            initializer,
+        }
     }
 
     /// The Lean module name, e.g. `Elpi.Ffi`.

@@ -57,7 +57,9 @@ fn needs_disambiguation(mangled: &str) -> bool {
     };
     let hex_after = |n: usize| {
         bytes.len() >= i + 1 + n
-            && bytes[i + 1..i + 1 + n].iter().all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(b))
+            && bytes[i + 1..i + 1 + n]
+                .iter()
+                .all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(b))
     };
     match first {
         b'x' => hex_after(2),
@@ -109,7 +111,10 @@ pub(crate) fn module_parts(module: &str) -> LeanResult<Vec<NamePart<'_>>> {
         .split('.')
         .map(|part| {
             if part.is_empty() {
-                Err(LeanError::link(format!("module name `{}` has an empty component", clip(module))))
+                Err(LeanError::link(format!(
+                    "module name `{}` has an empty component",
+                    clip(module)
+                )))
             } else {
                 Ok(NamePart::Str(part))
             }
@@ -122,10 +127,15 @@ fn validate(name: &str, what: &str) -> LeanResult<()> {
         return Err(LeanError::link(format!("{what} name is empty")));
     }
     if name.len() > NAME_LIMIT {
-        return Err(LeanError::link(format!("{what} name is longer than {NAME_LIMIT} bytes")));
+        return Err(LeanError::link(format!(
+            "{what} name is longer than {NAME_LIMIT} bytes"
+        )));
     }
     if name.contains('\0') {
-        return Err(LeanError::link(format!("{what} name `{}` contains a NUL byte", clip(name))));
+        return Err(LeanError::link(format!(
+            "{what} name `{}` contains a NUL byte",
+            clip(name)
+        )));
     }
     Ok(())
 }
@@ -203,14 +213,21 @@ mod tests {
             package_initializer_symbol("lean-elpi", "Elpi.Ffi").unwrap(),
             "initialize_lean_x2delpi_Elpi_Ffi"
         );
-        assert_eq!(legacy_initializer_symbol("Elpi.Ffi").unwrap(), "initialize_Elpi_Ffi");
+        assert_eq!(
+            legacy_initializer_symbol("Elpi.Ffi").unwrap(),
+            "initialize_Elpi_Ffi"
+        );
     }
 
     #[test]
     fn bad_names_are_link_errors() {
         for bad in ["", "A..B", ".A", "A.", "A\0B"] {
             let err = legacy_initializer_symbol(bad).unwrap_err();
-            assert_eq!(err.code(), crate::error::LeanDiagnosticCode::Linking, "{bad:?}");
+            assert_eq!(
+                err.code(),
+                crate::error::LeanDiagnosticCode::Linking,
+                "{bad:?}"
+            );
         }
         assert!(package_initializer_symbol("", "A").is_err());
         assert!(legacy_initializer_symbol(&"A".repeat(NAME_LIMIT + 1)).is_err());
