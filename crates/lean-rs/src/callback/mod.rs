@@ -85,7 +85,8 @@ struct Entry<P> {
 type ErasedEntry = Arc<dyn std::any::Any + Send + Sync>;
 
 /// Live registrations by handle id. Ids start at 1 and are never reused.
-static REGISTRY: LazyLock<Mutex<HashMap<usize, ErasedEntry>>> = LazyLock::new(|| Mutex::new(HashMap::new()));
+static REGISTRY: LazyLock<Mutex<HashMap<usize, ErasedEntry>>> =
+    LazyLock::new(|| Mutex::new(HashMap::new()));
 static NEXT_ID: AtomicUsize = AtomicUsize::new(1);
 
 fn registry() -> std::sync::MutexGuard<'static, HashMap<usize, ErasedEntry>> {
@@ -108,7 +109,10 @@ pub struct LeanCallbackHandle<P: LeanCallbackPayload> {
 
 impl<P: LeanCallbackPayload> std::fmt::Debug for LeanCallbackHandle<P> {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("LeanCallbackHandle").field("id", &self.id).field("payload", &P::NAME).finish()
+        f.debug_struct("LeanCallbackHandle")
+            .field("id", &self.id)
+            .field("payload", &P::NAME)
+            .finish()
     }
 }
 
@@ -122,7 +126,10 @@ impl<P: LeanCallbackPayload> LeanCallbackHandle<P> {
         if id == 0 || id == usize::MAX {
             return Err(LeanError::internal("callback handle ids are exhausted"));
         }
-        let entry = Arc::new(Entry { callback: Box::new(callback) as Callback<P>, last_error: Mutex::new(None) });
+        let entry = Arc::new(Entry {
+            callback: Box::new(callback) as Callback<P>,
+            last_error: Mutex::new(None),
+        });
         let erased: ErasedEntry = entry.clone();
         registry().insert(id, erased);
         Ok(Self { id, entry })
@@ -147,7 +154,11 @@ impl<P: LeanCallbackPayload> LeanCallbackHandle<P> {
     ///
     /// The error has stage `CallbackPanic` and code `lean_rs.internal`.
     pub fn last_error(&self) -> Option<LeanError> {
-        self.entry.last_error.lock().unwrap_or_else(PoisonError::into_inner).clone()
+        self.entry
+            .last_error
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .clone()
     }
 }
 

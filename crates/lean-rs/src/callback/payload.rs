@@ -78,7 +78,9 @@ impl sealed::Sealed for LeanStringEvent {
         if text.len() > STRING_PAYLOAD_LIMIT {
             return None;
         }
-        Some(Self { value: text.to_owned() })
+        Some(Self {
+            value: text.to_owned(),
+        })
     }
 }
 

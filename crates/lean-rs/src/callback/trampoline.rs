@@ -73,8 +73,12 @@ unsafe fn dispatch<P: LeanCallbackPayload>(
         Ok(LeanCallbackFlow::Stop) => LeanCallbackStatus::Stopped,
         Err(panic) => {
             let message = panic_message(&*panic);
-            let error = LeanError::callback_panic(format!("{} callback panicked: {message}", P::NAME));
-            *entry.last_error.lock().unwrap_or_else(PoisonError::into_inner) = Some(error);
+            let error =
+                LeanError::callback_panic(format!("{} callback panicked: {message}", P::NAME));
+            *entry
+                .last_error
+                .lock()
+                .unwrap_or_else(PoisonError::into_inner) = Some(error);
             let _ = catch_unwind(AssertUnwindSafe(move || drop(panic)));
             LeanCallbackStatus::Panic
         }
