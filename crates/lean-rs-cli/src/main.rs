@@ -10,7 +10,9 @@ use std::process::{Command, ExitCode, Stdio};
 use std::time::{Duration, Instant};
 
 use clap::{Parser, Subcommand};
-use lean_toolchain::{Candidate, CandidateStatus, Discovery, DiscoveryInputs, ToolchainFingerprint};
+use lean_toolchain::{
+    Candidate, CandidateStatus, Discovery, DiscoveryInputs, ToolchainFingerprint,
+};
 use serde::Serialize;
 
 use crate::smoke::SmokeReport;
@@ -55,7 +57,11 @@ fn main() -> ExitCode {
                 Ok(line) => println!("{line}"),
                 Err(e) => eprintln!("lean-rs __smoke: cannot encode the report: {e}"),
             }
-            if report.ok { ExitCode::SUCCESS } else { ExitCode::FAILURE }
+            if report.ok {
+                ExitCode::SUCCESS
+            } else {
+                ExitCode::FAILURE
+            }
         }
     }
 }
@@ -93,7 +99,10 @@ struct ErrorLine {
 fn doctor(json: bool, no_smoke: bool) -> ExitCode {
     let discovery = lean_toolchain::discover(&DiscoveryInputs::from_env());
     let chosen = discovery.result();
-    let mut error = chosen.as_ref().err().map(|d| ErrorLine { code: d.code(), message: d.to_string() });
+    let mut error = chosen.as_ref().err().map(|d| ErrorLine {
+        code: d.code(),
+        message: d.to_string(),
+    });
     let smoke = match (&chosen, no_smoke) {
         (Ok(fp), false) => Some(run_smoke(&fp.runtime_library)),
         _ => None,
@@ -111,7 +120,11 @@ fn doctor(json: bool, no_smoke: bool) -> ExitCode {
         supported_window: lean_toolchain::supported_window(),
         candidates: &discovery.candidates,
         toolchain: chosen.as_ref().ok().copied(),
-        verdict: if chosen.is_ok() { "supported" } else { "no supported toolchain" },
+        verdict: if chosen.is_ok() {
+            "supported"
+        } else {
+            "no supported toolchain"
+        },
         smoke,
         error,
     };
@@ -141,7 +154,11 @@ fn print_human(report: &DoctorReport<'_>, discovery: &Discovery) {
             CandidateStatus::Absent => "absent",
             CandidateStatus::NotConsulted => "skipped",
         };
-        let path = c.path.as_ref().map(|p| format!(" {}", p.display())).unwrap_or_default();
+        let path = c
+            .path
+            .as_ref()
+            .map(|p| format!(" {}", p.display()))
+            .unwrap_or_default();
         println!("  [{status:<8}] {}{path}", c.source.label());
         println!("             {}", c.reason);
     }
@@ -151,14 +168,20 @@ fn print_human(report: &DoctorReport<'_>, discovery: &Discovery) {
         println!("  kind      {}", fp.kind.as_str());
         println!("  version   {}", fp.version);
         println!("  commit    {}", fp.commit);
-        println!("  platform  {}", fp.platform.as_deref().unwrap_or("(not reported)"));
+        println!(
+            "  platform  {}",
+            fp.platform.as_deref().unwrap_or("(not reported)")
+        );
         println!("  build     {}", fp.build);
         match &fp.header_digest {
             Some(d) => println!("  lean.h    sha256 {d}"),
             None => println!("  lean.h    none (runtime-only: identified by version + commit)"),
         }
         println!("  library   {}", fp.runtime_library.display());
-        println!("  verdict   {} (inside {})", report.verdict, report.supported_window);
+        println!(
+            "  verdict   {} (inside {})",
+            report.verdict, report.supported_window
+        );
     }
     if let Some(smoke) = &report.smoke {
         println!("smoke test (child process, {}):", smoke.status);
@@ -191,7 +214,13 @@ fn run_smoke(library: &Path) -> SmokeOutcome {
     };
     let exe = match std::env::current_exe() {
         Ok(exe) => exe,
-        Err(e) => return fail("not started".into(), format!("cannot locate this executable: {e}"), start),
+        Err(e) => {
+            return fail(
+                "not started".into(),
+                format!("cannot locate this executable: {e}"),
+                start,
+            );
+        }
     };
     let child = Command::new(&exe)
         .arg("__smoke")
@@ -202,9 +231,18 @@ fn run_smoke(library: &Path) -> SmokeOutcome {
         .spawn();
     let mut child = match child {
         Ok(child) => child,
-        Err(e) => return fail("not started".into(), format!("cannot start {}: {e}", exe.display()), start),
+        Err(e) => {
+            return fail(
+                "not started".into(),
+                format!("cannot start {}: {e}", exe.display()),
+                start,
+            );
+        }
     };
-    let readers = [child.stdout.take().map(drain), child.stderr.take().map(drain)];
+    let readers = [
+        child.stdout.take().map(drain),
+        child.stderr.take().map(drain),
+    ];
     let status = loop {
         match child.try_wait() {
             Ok(Some(status)) => break status,
@@ -219,7 +257,13 @@ fn run_smoke(library: &Path) -> SmokeOutcome {
                 );
             }
             Ok(None) => std::thread::sleep(Duration::from_millis(5)),
-            Err(e) => return fail("unknown".into(), format!("waiting for the child failed: {e}"), start),
+            Err(e) => {
+                return fail(
+                    "unknown".into(),
+                    format!("waiting for the child failed: {e}"),
+                    start,
+                );
+            }
         }
     };
     let [out, err] = readers.map(|r| r.and_then(|h| h.join().ok()).unwrap_or_default());
@@ -227,19 +271,39 @@ fn run_smoke(library: &Path) -> SmokeOutcome {
     let child_ms = start.elapsed().as_secs_f64() * 1e3;
     let error = match &report {
         Some(r) if r.ok && status.success() => None,
-        Some(r) => Some(r.error.clone().unwrap_or_else(|| format!("child ended with {status}"))),
+        Some(r) => Some(
+            r.error
+                .clone()
+                .unwrap_or_else(|| format!("child ended with {status}")),
+        ),
         None => Some(format!(
             "the child ended with {status} without a report{}",
-            err.lines().next().map(|l| format!(": {}", l.chars().take(200).collect::<String>())).unwrap_or_default()
+            err.lines()
+                .next()
+                .map(|l| format!(": {}", l.chars().take(200).collect::<String>()))
+                .unwrap_or_default()
         )),
     };
-    SmokeOutcome { report, status: status.to_string(), child_ms, error: error.map(|e| one_line(&e)) }
+    SmokeOutcome {
+        report,
+        status: status.to_string(),
+        child_ms,
+        error: error.map(|e| one_line(&e)),
+    }
 }
 
 /// Flattens text to one line of at most 300 characters.
 fn one_line(text: &str) -> String {
-    let flat: String = text.chars().map(|c| if c.is_control() { ' ' } else { c }).take(300).collect();
-    if text.chars().count() > 300 { format!("{flat}…") } else { flat }
+    let flat: String = text
+        .chars()
+        .map(|c| if c.is_control() { ' ' } else { c })
+        .take(300)
+        .collect();
+    if text.chars().count() > 300 {
+        format!("{flat}…")
+    } else {
+        flat
+    }
 }
 
 fn drain(stream: impl Read + Send + 'static) -> std::thread::JoinHandle<String> {

@@ -57,7 +57,13 @@ fn symbol<T: Copy>(lib: &libloading::Library, name: &CStr) -> Result<T, String> 
 
 /// Loads `library`, initialises Lean, and checks real Lean-compiled exports.
 pub fn run(library: &Path) -> SmokeReport {
-    let mut report = SmokeReport { ok: false, init_ms: 0.0, call_us: 0.0, checks: Vec::new(), error: None };
+    let mut report = SmokeReport {
+        ok: false,
+        init_ms: 0.0,
+        call_us: 0.0,
+        checks: Vec::new(),
+        error: None,
+    };
     if let Err(e) = run_checks(library, &mut report) {
         report.error = Some(e);
     } else {
@@ -90,7 +96,9 @@ fn run_checks(library: &Path, report: &mut SmokeReport) -> Result<(), String> {
         (api.initialize)();
     }
     report.init_ms = start.elapsed().as_secs_f64() * 1e3;
-    report.checks.push("lean_initialize_runtime_module + lean_initialize returned".to_owned());
+    report
+        .checks
+        .push("lean_initialize_runtime_module + lean_initialize returned".to_owned());
 
     let start = Instant::now();
     let name = |parts: &[&CStr]| {
@@ -109,24 +117,43 @@ fn run_checks(library: &Path, report: &mut SmokeReport) -> Result<(), String> {
     // arguments, so it runs first; `lean_name_hash_exported` takes an owned argument (lean.h:
     // `lean_obj_arg`) and consumes each name exactly once, after which none is touched again
     // (the pointer comparison below reads no memory).
-    let (same, different, hash_a, hash_b, hash_c) =
-        unsafe { ((api.name_eq)(a, b), (api.name_eq)(a, c), (api.name_hash)(a), (api.name_hash)(b), (api.name_hash)(c)) };
+    let (same, different, hash_a, hash_b, hash_c) = unsafe {
+        (
+            (api.name_eq)(a, b),
+            (api.name_eq)(a, c),
+            (api.name_hash)(a),
+            (api.name_hash)(b),
+            (api.name_hash)(c),
+        )
+    };
     report.call_us = start.elapsed().as_secs_f64() * 1e6;
     if a == b {
         return Err("two separately built names share one object".to_owned());
     }
     if same != 1 {
-        return Err(format!("lean_name_eq(`lean.rs`, `lean.rs`) returned {same}, expected 1"));
+        return Err(format!(
+            "lean_name_eq(`lean.rs`, `lean.rs`) returned {same}, expected 1"
+        ));
     }
     if different != 0 {
-        return Err(format!("lean_name_eq(`lean.rs`, `lean.rust`) returned {different}, expected 0"));
+        return Err(format!(
+            "lean_name_eq(`lean.rs`, `lean.rust`) returned {different}, expected 0"
+        ));
     }
     if hash_a != hash_b || hash_a == hash_c {
-        return Err(format!("name hashes inconsistent: {hash_a:#x} {hash_b:#x} {hash_c:#x}"));
+        return Err(format!(
+            "name hashes inconsistent: {hash_a:#x} {hash_b:#x} {hash_c:#x}"
+        ));
     }
-    report.checks.push("lean_name_mk_string built `lean.rs` twice and `lean.rust`".to_owned());
-    report.checks.push("lean_name_eq: equal names 1, different names 0".to_owned());
-    report.checks.push(format!("lean_name_hash_exported agrees ({hash_a:#x})"));
+    report
+        .checks
+        .push("lean_name_mk_string built `lean.rs` twice and `lean.rust`".to_owned());
+    report
+        .checks
+        .push("lean_name_eq: equal names 1, different names 0".to_owned());
+    report
+        .checks
+        .push(format!("lean_name_hash_exported agrees ({hash_a:#x})"));
     // The library stays loaded until the child exits.
     std::mem::forget(lib);
     Ok(())

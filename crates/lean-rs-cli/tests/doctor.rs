@@ -1,6 +1,11 @@
 //! Runs the built `lean-rs` binary: against the real provisioned sysroot (supported,
 //! smoke test ok) and against bad-input sysroots (non-zero exit, one actionable line).
-#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, clippy::format_push_string)]
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::format_push_string
+)]
 
 #[path = "../../lean-toolchain/tests/common/mod.rs"]
 mod common;
@@ -15,8 +20,13 @@ use common::*;
 fn doctor(sysroot: Option<&Path>, args: &[&str]) -> Output {
     let home = tempfile::tempdir().unwrap();
     let mut cmd = Command::new(env!("CARGO_BIN_EXE_lean-rs"));
-    cmd.arg("doctor").args(args).current_dir(env!("CARGO_MANIFEST_DIR"));
-    cmd.env_remove("LEAN_SYSROOT").env_remove("ELAN_HOME").env("HOME", home.path()).env("PATH", home.path());
+    cmd.arg("doctor")
+        .args(args)
+        .current_dir(env!("CARGO_MANIFEST_DIR"));
+    cmd.env_remove("LEAN_SYSROOT")
+        .env_remove("ELAN_HOME")
+        .env("HOME", home.path())
+        .env("PATH", home.path());
     if let Some(sysroot) = sysroot {
         cmd.env("LEAN_SYSROOT", sysroot);
     }
@@ -31,12 +41,25 @@ fn text(bytes: &[u8]) -> String {
 fn the_real_sysroot_is_supported_and_the_smoke_test_passes() {
     let out = doctor(None, &[]);
     let stdout = text(&out.stdout);
-    assert!(out.status.success(), "stdout:\n{stdout}\nstderr:\n{}", text(&out.stderr));
-    assert!(stdout.contains("[chosen  ] project-local sysroot"), "{stdout}");
+    assert!(
+        out.status.success(),
+        "stdout:\n{stdout}\nstderr:\n{}",
+        text(&out.stderr)
+    );
+    assert!(
+        stdout.contains("[chosen  ] project-local sysroot"),
+        "{stdout}"
+    );
     assert!(stdout.contains("version   4.35.0"), "{stdout}");
-    assert!(stdout.contains("commit    eb6cafb7290e8bd5f2937522d8d804f58f02bafc"), "{stdout}");
+    assert!(
+        stdout.contains("commit    eb6cafb7290e8bd5f2937522d8d804f58f02bafc"),
+        "{stdout}"
+    );
     assert!(stdout.contains("verdict   supported"), "{stdout}");
-    assert!(stdout.contains("lean_name_eq: equal names 1, different names 0"), "{stdout}");
+    assert!(
+        stdout.contains("lean_name_eq: equal names 1, different names 0"),
+        "{stdout}"
+    );
     assert!(stdout.contains("ok: runtime initialised in"), "{stdout}");
     assert!(stdout.ends_with("result: ok\n"), "{stdout}");
     assert!(out.stderr.is_empty(), "{}", text(&out.stderr));
@@ -62,7 +85,12 @@ fn json_output_for_machines() {
 fn fails_with_one_line(sysroot: &Path, code: &str, needle: &str) {
     let out = doctor(Some(sysroot), &[]);
     let stderr = text(&out.stderr);
-    assert_eq!(out.status.code(), Some(1), "stdout:\n{}\nstderr:\n{stderr}", text(&out.stdout));
+    assert_eq!(
+        out.status.code(),
+        Some(1),
+        "stdout:\n{}\nstderr:\n{stderr}",
+        text(&out.stdout)
+    );
     assert_eq!(stderr.lines().count(), 1, "not one line: {stderr}");
     assert!(stderr.contains(needle), "`{needle}` not in: {stderr}");
     assert!(text(&out.stdout).contains("result: FAILED"));
@@ -77,42 +105,66 @@ fn fails_with_one_line(sysroot: &Path, code: &str, needle: &str) {
 fn lean_sysroot_pointing_at_nothing() {
     let dir = tempfile::tempdir().unwrap();
     let missing = dir.path().join("nothing-here");
-    fails_with_one_line(&missing, "lean_toolchain.missing_lean", &format!("no Lean toolchain at {}", missing.display()));
+    fails_with_one_line(
+        &missing,
+        "lean_toolchain.missing_lean",
+        &format!("no Lean toolchain at {}", missing.display()),
+    );
 }
 
 #[test]
 fn lean_sysroot_pointing_at_garbage() {
     let dir = tempfile::tempdir().unwrap();
     garbage(dir.path());
-    fails_with_one_line(dir.path(), "lean_toolchain.missing_lean", "not a Lean sysroot");
+    fails_with_one_line(
+        dir.path(),
+        "lean_toolchain.missing_lean",
+        "not a Lean sysroot",
+    );
 }
 
 #[test]
 fn lean_sysroot_with_a_truncated_library() {
     let dir = tempfile::tempdir().unwrap();
     truncated(dir.path());
-    fails_with_one_line(dir.path(), "lean_toolchain.corrupt_lib", "truncated: 4096 bytes");
+    fails_with_one_line(
+        dir.path(),
+        "lean_toolchain.corrupt_lib",
+        "truncated: 4096 bytes",
+    );
 }
 
 #[test]
 fn lean_sysroot_with_an_unsupported_version() {
     let dir = tempfile::tempdir().unwrap();
     fake_runtime_only(dir.path(), "4.20.0", FAKE_COMMIT);
-    fails_with_one_line(dir.path(), "lean_toolchain.unsupported_toolchain", "Lean 4.20.0");
+    fails_with_one_line(
+        dir.path(),
+        "lean_toolchain.unsupported_toolchain",
+        "Lean 4.20.0",
+    );
 }
 
 #[test]
 fn lean_sysroot_with_an_unknown_header() {
     let dir = tempfile::tempdir().unwrap();
     unknown_header(dir.path());
-    fails_with_one_line(dir.path(), "lean_toolchain.unknown_header_digest", "matches no supported Lean release");
+    fails_with_one_line(
+        dir.path(),
+        "lean_toolchain.unknown_header_digest",
+        "matches no supported Lean release",
+    );
 }
 
 #[test]
 fn lean_sysroot_with_a_malformed_manifest() {
     let dir = tempfile::tempdir().unwrap();
     malformed_manifest(dir.path());
-    fails_with_one_line(dir.path(), "lean_toolchain.malformed_sysroot_manifest", "malformed sysroot manifest");
+    fails_with_one_line(
+        dir.path(),
+        "lean_toolchain.malformed_sysroot_manifest",
+        "malformed sysroot manifest",
+    );
 }
 
 #[test]
@@ -120,6 +172,10 @@ fn a_verified_sysroot_whose_library_is_not_a_lean_runtime_fails_the_smoke_test()
     // Claims the audited 4.35.0 build, but its "runtime" is a small non-Lean ELF object:
     // only the child-process smoke test can tell.
     let dir = tempfile::tempdir().unwrap();
-    fake_runtime_only(dir.path(), "4.35.0", "eb6cafb7290e8bd5f2937522d8d804f58f02bafc");
+    fake_runtime_only(
+        dir.path(),
+        "4.35.0",
+        "eb6cafb7290e8bd5f2937522d8d804f58f02bafc",
+    );
     fails_with_one_line(dir.path(), "lean_rs_cli.smoke_failed", "smoke test failed");
 }

@@ -217,7 +217,10 @@ impl LinkDiagnostics {
     }
 
     pub(crate) fn missing_lean(path: &Path, detail: impl fmt::Display) -> Self {
-        Self::MissingLean { path: path.to_path_buf(), detail: one_line(&detail.to_string()) }
+        Self::MissingLean {
+            path: path.to_path_buf(),
+            detail: one_line(&detail.to_string()),
+        }
     }
 
     pub(crate) fn manifest(path: &Path, detail: impl fmt::Display) -> Self {
@@ -228,6 +231,9 @@ impl LinkDiagnostics {
     }
 
     pub(crate) fn lake_output(path: &Path, detail: impl fmt::Display) -> Self {
-        Self::LakeOutputUnresolved { path: path.to_path_buf(), detail: one_line(&detail.to_string()) }
+        Self::LakeOutputUnresolved {
+            path: path.to_path_buf(),
+            detail: one_line(&detail.to_string()),
+        }
     }
 }

@@ -9,11 +9,13 @@ use sha2::{Digest, Sha256};
 /// Lower-case hex of a finished SHA-256.
 pub(crate) fn hex(bytes: &[u8]) -> String {
     use std::fmt::Write;
-    bytes.iter().fold(String::with_capacity(bytes.len() * 2), |mut s, b| {
-        // Writing to a String cannot fail.
-        let _ = write!(s, "{b:02x}");
-        s
-    })
+    bytes
+        .iter()
+        .fold(String::with_capacity(bytes.len() * 2), |mut s, b| {
+            // Writing to a String cannot fail.
+            let _ = write!(s, "{b:02x}");
+            s
+        })
 }
 
 /// SHA-256 of a file's contents, streamed.
@@ -42,7 +44,10 @@ pub(crate) fn read_bounded(path: &Path, limit: u64) -> io::Result<Vec<u8>> {
     let mut buf = Vec::new();
     file.take(limit + 1).read_to_end(&mut buf)?;
     if buf.len() as u64 > limit {
-        return Err(io::Error::new(io::ErrorKind::InvalidData, format!("larger than {limit} bytes")));
+        return Err(io::Error::new(
+            io::ErrorKind::InvalidData,
+            format!("larger than {limit} bytes"),
+        ));
     }
     Ok(buf)
 }
@@ -70,10 +75,16 @@ pub(crate) fn list_files(root: &Path) -> io::Result<Vec<(String, PathBuf)>> {
                 }
             } else if kind.is_file() {
                 let rel = path.strip_prefix(root).unwrap_or(&path);
-                let rel = rel.components().map(|c| c.as_os_str().to_string_lossy()).collect::<Vec<_>>().join("/");
+                let rel = rel
+                    .components()
+                    .map(|c| c.as_os_str().to_string_lossy())
+                    .collect::<Vec<_>>()
+                    .join("/");
                 out.push((rel, path));
                 if out.len() > MAX_SCANNED_FILES {
-                    return Err(io::Error::other(format!("more than {MAX_SCANNED_FILES} files")));
+                    return Err(io::Error::other(format!(
+                        "more than {MAX_SCANNED_FILES} files"
+                    )));
                 }
             }
         }
@@ -138,4 +149,3 @@ mod tests {
         assert_ne!(fixture_digest(dir.path()).unwrap(), second);
     }
 }
-

@@ -124,8 +124,21 @@ pub struct Candidate {
 }
 
 impl Candidate {
-    fn new(source: CandidateSource, path: Option<PathBuf>, status: CandidateStatus, reason: impl Into<String>) -> Self {
-        Self { source, path, status, reason: reason.into(), code: None, fingerprint: None, diagnostic: None }
+    fn new(
+        source: CandidateSource,
+        path: Option<PathBuf>,
+        status: CandidateStatus,
+        reason: impl Into<String>,
+    ) -> Self {
+        Self {
+            source,
+            path,
+            status,
+            reason: reason.into(),
+            code: None,
+            fingerprint: None,
+            diagnostic: None,
+        }
     }
 
     /// The typed diagnostic of a rejected candidate.
@@ -151,7 +164,10 @@ impl Discovery {
         match (&self.chosen, &self.failure) {
             (Some(chosen), _) => Ok(chosen),
             (None, Some(failure)) => Err(failure.clone()),
-            (None, None) => Err(LinkDiagnostics::missing_lean(Path::new("."), "discovery found nothing")),
+            (None, None) => Err(LinkDiagnostics::missing_lean(
+                Path::new("."),
+                "discovery found nothing",
+            )),
         }
     }
 }
@@ -163,11 +179,24 @@ pub fn discover_toolchain() -> Result<ToolchainFingerprint, LinkDiagnostics> {
 
 /// Runs discovery over explicit inputs.
 pub fn discover(inputs: &DiscoveryInputs) -> Discovery {
-    let mut run = Run { candidates: Vec::new(), chosen: None, first_rejection: None, seen: Vec::new() };
+    let mut run = Run {
+        candidates: Vec::new(),
+        chosen: None,
+        first_rejection: None,
+        seen: Vec::new(),
+    };
 
     if let Some(sysroot) = &inputs.lean_sysroot {
-        run.examine(CandidateSource::LeanSysroot, sysroot.clone(), "named by LEAN_SYSROOT");
-        for source in [CandidateSource::LeanOnPath, CandidateSource::ElanDefault, CandidateSource::ProjectLocal] {
+        run.examine(
+            CandidateSource::LeanSysroot,
+            sysroot.clone(),
+            "named by LEAN_SYSROOT",
+        );
+        for source in [
+            CandidateSource::LeanOnPath,
+            CandidateSource::ElanDefault,
+            CandidateSource::ProjectLocal,
+        ] {
             run.candidates.push(Candidate::new(
                 source,
                 None,
@@ -191,12 +220,22 @@ pub fn discover(inputs: &DiscoveryInputs) -> Discovery {
     ];
     for (source, finder) in finders {
         if run.chosen.is_some() {
-            run.candidates.push(Candidate::new(source, None, CandidateStatus::NotConsulted, "an earlier candidate was chosen"));
+            run.candidates.push(Candidate::new(
+                source,
+                None,
+                CandidateStatus::NotConsulted,
+                "an earlier candidate was chosen",
+            ));
             continue;
         }
         match finder(inputs) {
             Ok((path, how)) => run.examine(source, path, &how),
-            Err(why) => run.candidates.push(Candidate::new(source, None, CandidateStatus::Absent, one_line(&why))),
+            Err(why) => run.candidates.push(Candidate::new(
+                source,
+                None,
+                CandidateStatus::Absent,
+                one_line(&why),
+            )),
         }
     }
     run.finish(inputs)
@@ -222,7 +261,12 @@ impl Run {
             return;
         }
         self.seen.push(canonical);
-        let mut candidate = Candidate::new(source, Some(path.clone()), CandidateStatus::Rejected, String::new());
+        let mut candidate = Candidate::new(
+            source,
+            Some(path.clone()),
+            CandidateStatus::Rejected,
+            String::new(),
+        );
         let outcome = inspect_sysroot(&path).and_then(|fp| {
             candidate.fingerprint = Some(fp.clone());
             fp.require_supported().map(|_| fp.clone())
@@ -257,7 +301,11 @@ impl Run {
                 )
             }))
         };
-        Discovery { candidates: self.candidates, chosen: self.chosen, failure }
+        Discovery {
+            candidates: self.candidates,
+            chosen: self.chosen,
+            failure,
+        }
     }
 }
 
@@ -267,9 +315,22 @@ fn find_on_path(inputs: &DiscoveryInputs) -> Result<(PathBuf, String), String> {
         .map(|dir| dir.join(exe("lean")))
         .find(|candidate| candidate.is_file())
         .ok_or("no `lean` on PATH")?;
-    let captured = run_bounded(&lean, ["--print-prefix"], None, &[], PRINT_PREFIX_TIMEOUT, 4096)
-        .map_err(|e| format!("`{} --print-prefix` failed: {e}", lean.display()))?;
-    let prefix = captured.stdout.lines().next().unwrap_or("").trim().to_owned();
+    let captured = run_bounded(
+        &lean,
+        ["--print-prefix"],
+        None,
+        &[],
+        PRINT_PREFIX_TIMEOUT,
+        4096,
+    )
+    .map_err(|e| format!("`{} --print-prefix` failed: {e}", lean.display()))?;
+    let prefix = captured
+        .stdout
+        .lines()
+        .next()
+        .unwrap_or("")
+        .trim()
+        .to_owned();
     if !captured.status.success() || prefix.is_empty() {
         return Err(format!(
             "`{} --print-prefix` printed no prefix ({}): {}",
@@ -278,19 +339,27 @@ fn find_on_path(inputs: &DiscoveryInputs) -> Result<(PathBuf, String), String> {
             captured.stderr.trim()
         ));
     }
-    Ok((PathBuf::from(prefix), format!("prefix of {}", lean.display())))
+    Ok((
+        PathBuf::from(prefix),
+        format!("prefix of {}", lean.display()),
+    ))
 }
 
 fn find_elan_default(inputs: &DiscoveryInputs) -> Result<(PathBuf, String), String> {
-    let home = inputs.elan_home.as_ref().ok_or("neither ELAN_HOME nor HOME is set")?;
+    let home = inputs
+        .elan_home
+        .as_ref()
+        .ok_or("neither ELAN_HOME nor HOME is set")?;
     let settings = home.join("settings.toml");
     if !settings.is_file() {
         return Err(format!("no elan settings at {}", settings.display()));
     }
     let bytes = crate::digest::read_bounded(&settings, 64 * 1024)
         .map_err(|e| format!("cannot read {}: {e}", settings.display()))?;
-    let text = String::from_utf8(bytes).map_err(|_| format!("{} is not UTF-8", settings.display()))?;
-    let table: toml::Table = toml::from_str(&text).map_err(|e| format!("{} is not valid TOML: {e}", settings.display()))?;
+    let text =
+        String::from_utf8(bytes).map_err(|_| format!("{} is not UTF-8", settings.display()))?;
+    let table: toml::Table = toml::from_str(&text)
+        .map_err(|e| format!("{} is not valid TOML: {e}", settings.display()))?;
     let name = table
         .get("default_toolchain")
         .and_then(toml::Value::as_str)
@@ -309,8 +378,12 @@ fn find_project_local(inputs: &DiscoveryInputs) -> Result<(PathBuf, String), Str
         return Err(format!("disabled by {NO_LOCAL_SYSROOT_ENV}=1"));
     }
     let start = inputs.start_dir.as_ref().ok_or("no start directory")?;
-    let sysroot = find_local_sysroot(start)
-        .ok_or_else(|| format!("no {LOCAL_SYSROOT_DIR}/{SYSROOT_MANIFEST} in {} or above", start.display()))?;
+    let sysroot = find_local_sysroot(start).ok_or_else(|| {
+        format!(
+            "no {LOCAL_SYSROOT_DIR}/{SYSROOT_MANIFEST} in {} or above",
+            start.display()
+        )
+    })?;
     Ok((sysroot, format!("found above {}", start.display())))
 }
 
@@ -329,6 +402,9 @@ mod tests {
 
     #[test]
     fn elan_directory_names() {
-        assert_eq!(elan_toolchain_dir("leanprover/lean4:v4.35.0"), "leanprover--lean4---v4.35.0");
+        assert_eq!(
+            elan_toolchain_dir("leanprover/lean4:v4.35.0"),
+            "leanprover--lean4---v4.35.0"
+        );
     }
 }

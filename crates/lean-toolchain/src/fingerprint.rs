@@ -81,7 +81,9 @@ impl ToolchainFingerprint {
             // Without a header, the commit is what pins the ABI.
             let expected = window::known_runtime_commit(&self.version);
             if expected != Some(self.commit.as_str()) {
-                return SupportVerdict::UnknownRuntimeCommit { expected: expected.map(str::to_owned) };
+                return SupportVerdict::UnknownRuntimeCommit {
+                    expected: expected.map(str::to_owned),
+                };
             }
         }
         SupportVerdict::Supported

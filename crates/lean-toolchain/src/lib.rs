@@ -24,15 +24,20 @@ mod window;
 pub use diagnostics::LinkDiagnostics;
 pub use digest::{fixture_digest, sha256_bytes, sha256_file};
 pub use discovery::{
-    Candidate, CandidateSource, CandidateStatus, Discovery, DiscoveryInputs, LEAN_SYSROOT_ENV, LOCAL_SYSROOT_DIR,
-    NO_LOCAL_SYSROOT_ENV, discover, discover_toolchain, elan_toolchain_dir, find_local_sysroot,
+    Candidate, CandidateSource, CandidateStatus, Discovery, DiscoveryInputs, LEAN_SYSROOT_ENV,
+    LOCAL_SYSROOT_DIR, NO_LOCAL_SYSROOT_ENV, discover, discover_toolchain, elan_toolchain_dir,
+    find_local_sysroot,
 };
 pub use fingerprint::{SupportVerdict, SysrootKind, ToolchainFingerprint};
 pub use lake::{
-    BuiltLeanCapability, CargoLeanCapability, LakeBuild, LakeTarget, LeanModuleDescriptor, LeanModuleDiscoveryDiagnostic,
-    LeanModuleSet, LeanModuleSetFingerprint, build_lake_target, build_lake_target_quiet, discover_lake_modules,
+    BuiltLeanCapability, CargoLeanCapability, LakeBuild, LakeTarget, LeanModuleDescriptor,
+    LeanModuleDiscoveryDiagnostic, LeanModuleSet, LeanModuleSetFingerprint, build_lake_target,
+    build_lake_target_quiet, discover_lake_modules,
 };
-pub use link::{emit_lean_link_directives, emit_lean_link_directives_checked, emit_link_directives, is_docs_rs, link_directives};
+pub use link::{
+    emit_lean_link_directives, emit_lean_link_directives_checked, emit_link_directives, is_docs_rs,
+    link_directives,
+};
 pub use manifest::{SYSROOT_MANIFEST, SYSROOT_MANIFEST_SCHEMA, SysrootManifest};
 pub use sysroot::{check_shared_object, inspect_sysroot, runtime_library_name};
 pub use version::{LeanVersion, LeanVersionReport, is_commit_hash, parse_version_line};

@@ -43,7 +43,8 @@ pub fn is_docs_rs() -> bool {
 /// Discovers the supported toolchain and emits its link directives.
 ///
 /// Returns `Ok(None)` without discovery under `DOCS_RS`.
-pub fn emit_lean_link_directives_checked() -> Result<Option<ToolchainFingerprint>, LinkDiagnostics> {
+pub fn emit_lean_link_directives_checked() -> Result<Option<ToolchainFingerprint>, LinkDiagnostics>
+{
     if is_docs_rs() {
         return Ok(None);
     }

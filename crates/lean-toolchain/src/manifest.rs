@@ -84,26 +84,41 @@ impl SysrootManifest {
             ));
         }
         if raw.kind != "runtime-only" {
-            return Err(format!("kind `{}` is not `runtime-only`", bounded(&raw.kind)));
+            return Err(format!(
+                "kind `{}` is not `runtime-only`",
+                bounded(&raw.kind)
+            ));
         }
         let version = LeanVersion::parse(&raw.version)
             .ok_or_else(|| format!("version `{}` is not a Lean release", bounded(&raw.version)))?;
         if !is_commit_hash(&raw.commit) {
-            return Err(format!("commit `{}` is not 40 lower-case hex digits", bounded(&raw.commit)));
+            return Err(format!(
+                "commit `{}` is not 40 lower-case hex digits",
+                bounded(&raw.commit)
+            ));
         }
         if !is_token(&raw.platform) || !is_token(&raw.build) {
             return Err("platform and build must be short identifiers".to_owned());
         }
         let s = &raw.source;
-        if !is_sha256_hex(&s.sha256) || [&s.registry, &s.package, &s.version, &s.file].iter().any(|f| !is_token(f)) {
-            return Err("source must name registry, package, version, file and a sha256".to_owned());
+        if !is_sha256_hex(&s.sha256)
+            || [&s.registry, &s.package, &s.version, &s.file]
+                .iter()
+                .any(|f| !is_token(f))
+        {
+            return Err(
+                "source must name registry, package, version, file and a sha256".to_owned(),
+            );
         }
         if raw.files.len() > MAX_FILES {
             return Err(format!("more than {MAX_FILES} files listed"));
         }
         for (rel, digest) in &raw.files {
             if !is_plain_relative(rel) {
-                return Err(format!("file path `{}` is not a plain relative path", bounded(rel)));
+                return Err(format!(
+                    "file path `{}` is not a plain relative path",
+                    bounded(rel)
+                ));
             }
             if !is_sha256_hex(digest) {
                 return Err(format!("digest of `{rel}` is not 64 lower-case hex digits"));
@@ -147,13 +162,17 @@ fn bounded(text: &str) -> String {
 fn is_token(text: &str) -> bool {
     !text.is_empty()
         && text.len() <= 128
-        && text.chars().all(|c| c.is_ascii_alphanumeric() || "-_.+=".contains(c))
+        && text
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || "-_.+=".contains(c))
 }
 
 fn is_plain_relative(text: &str) -> bool {
     !text.is_empty()
         && text.len() <= 256
-        && Path::new(text).components().all(|c| matches!(c, Component::Normal(_)))
+        && Path::new(text)
+            .components()
+            .all(|c| matches!(c, Component::Normal(_)))
 }
 
 #[cfg(test)]
@@ -182,18 +201,42 @@ mod tests {
     fn rejects_each_malformation() {
         let cases = [
             ("\"schema\": 1", "\"schema\": 2", "schema 2"),
-            ("\"kind\": \"runtime-only\"", "\"kind\": \"full\"", "kind `full`"),
-            ("\"version\": \"4.35.0\"", "\"version\": \"four\"", "version `four`"),
-            ("eb6cafb7290e8bd5f2937522d8d804f58f02bafc", "EB6C", "commit `EB6C`"),
+            (
+                "\"kind\": \"runtime-only\"",
+                "\"kind\": \"full\"",
+                "kind `full`",
+            ),
+            (
+                "\"version\": \"4.35.0\"",
+                "\"version\": \"four\"",
+                "version `four`",
+            ),
+            (
+                "eb6cafb7290e8bd5f2937522d8d804f58f02bafc",
+                "EB6C",
+                "commit `EB6C`",
+            ),
             ("\"bin/lean\"", "\"../bin/lean\"", "plain relative"),
-            ("\"build\": \"Release\"", "\"build\": \"Release\", \"extra\": 1", "unknown field"),
-            ("a0d503688227d26addd97947d3027836bc889744ad8a1f93b81ead8178d01c18", "zz", "digest of"),
+            (
+                "\"build\": \"Release\"",
+                "\"build\": \"Release\", \"extra\": 1",
+                "unknown field",
+            ),
+            (
+                "a0d503688227d26addd97947d3027836bc889744ad8a1f93b81ead8178d01c18",
+                "zz",
+                "digest of",
+            ),
         ];
         for (from, to, expect) in cases {
             let text = GOOD.replacen(from, to, 1);
             let err = SysrootManifest::parse(text.as_bytes()).unwrap_err();
             assert!(err.contains(expect), "{to}: {err}");
         }
-        assert!(SysrootManifest::parse(b"{").unwrap_err().contains("not a valid manifest"));
+        assert!(
+            SysrootManifest::parse(b"{")
+                .unwrap_err()
+                .contains("not a valid manifest")
+        );
     }
 }

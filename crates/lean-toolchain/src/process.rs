@@ -38,7 +38,10 @@ impl std::fmt::Display for RunError {
     }
 }
 
-fn read_bounded(stream: Option<impl Read + Send + 'static>, limit: u64) -> thread::JoinHandle<Vec<u8>> {
+fn read_bounded(
+    stream: Option<impl Read + Send + 'static>,
+    limit: u64,
+) -> thread::JoinHandle<Vec<u8>> {
     thread::spawn(move || {
         let mut buf = Vec::new();
         if let Some(stream) = stream {
@@ -67,7 +70,11 @@ where
     S: AsRef<OsStr>,
 {
     let mut command = Command::new(program);
-    command.args(args).stdin(Stdio::null()).stdout(Stdio::piped()).stderr(Stdio::piped());
+    command
+        .args(args)
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped());
     if let Some(cwd) = cwd {
         command.current_dir(cwd);
     }
@@ -93,5 +100,46 @@ where
     };
     let stdout = String::from_utf8_lossy(&out.join().unwrap_or_default()).into_owned();
     let stderr = String::from_utf8_lossy(&err.join().unwrap_or_default()).into_owned();
-    Ok(Captured { status, stdout, stderr })
+    Ok(Captured {
+        status,
+        stdout,
+        stderr,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_hanging_child_is_killed_at_the_deadline() {
+        let start = Instant::now();
+        let err = run_bounded(
+            Path::new("/bin/sleep"),
+            ["30"],
+            None,
+            &[],
+            Duration::from_millis(200),
+            64,
+        )
+        .unwrap_err();
+        assert!(matches!(err, RunError::TimedOut(_)), "{err}");
+        assert!(start.elapsed() < Duration::from_secs(10));
+    }
+
+    #[test]
+    fn output_is_bounded_and_the_child_still_finishes() {
+        let out = run_bounded(
+            Path::new("/bin/sh"),
+            ["-c", "head -c 100000 /dev/zero | tr '\\0' x; echo done >&2"],
+            None,
+            &[],
+            Duration::from_secs(20),
+            1000,
+        )
+        .unwrap();
+        assert!(out.status.success());
+        assert_eq!(out.stdout.len(), 1000);
+        assert_eq!(out.stderr.trim(), "done");
+    }
 }

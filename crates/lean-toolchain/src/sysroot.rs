@@ -18,7 +18,11 @@ const LEAN_VERSION_OUTPUT_LIMIT: u64 = 4096;
 
 /// The file name of Lean's shared runtime on this platform.
 pub fn runtime_library_name() -> &'static str {
-    if cfg!(target_os = "macos") { "libleanshared.dylib" } else { "libleanshared.so" }
+    if cfg!(target_os = "macos") {
+        "libleanshared.dylib"
+    } else {
+        "libleanshared.so"
+    }
 }
 
 /// Checks the sysroot at `root` and returns its fingerprint.
@@ -27,7 +31,12 @@ pub fn runtime_library_name() -> &'static str {
 /// window; call [`ToolchainFingerprint::require_supported`] to enforce it.
 pub fn inspect_sysroot(root: &Path) -> Result<ToolchainFingerprint, LinkDiagnostics> {
     match std::fs::metadata(root) {
-        Err(e) => return Err(LinkDiagnostics::missing_lean(root, format!("cannot open it ({e})"))),
+        Err(e) => {
+            return Err(LinkDiagnostics::missing_lean(
+                root,
+                format!("cannot open it ({e})"),
+            ));
+        }
         Ok(m) if !m.is_dir() => return Err(LinkDiagnostics::missing_lean(root, "not a directory")),
         Ok(_) => {}
     }
@@ -49,7 +58,9 @@ pub fn inspect_sysroot(root: &Path) -> Result<ToolchainFingerprint, LinkDiagnost
             "it has neither bin/lean nor lib/lean/libleanshared, so it is not a Lean sysroot",
         ));
     } else {
-        return Err(LinkDiagnostics::MissingHeader { path: root.to_path_buf() });
+        return Err(LinkDiagnostics::MissingHeader {
+            path: root.to_path_buf(),
+        });
     };
     if !lean.is_file() {
         return Err(LinkDiagnostics::missing_lean(root, "bin/lean is missing"));
@@ -63,7 +74,10 @@ pub fn inspect_sysroot(root: &Path) -> Result<ToolchainFingerprint, LinkDiagnost
                 let rel = part.strip_prefix(root).unwrap_or(part);
                 return Err(LinkDiagnostics::missing_lean(
                     root,
-                    format!("it has include/lean/lean.h but no {}, so it is an incomplete full toolchain", rel.display()),
+                    format!(
+                        "it has include/lean/lean.h but no {}, so it is an incomplete full toolchain",
+                        rel.display()
+                    ),
                 ));
             }
         }
@@ -96,9 +110,14 @@ pub fn inspect_sysroot(root: &Path) -> Result<ToolchainFingerprint, LinkDiagnost
 }
 
 /// Looks the header's digest up in the window and checks it belongs to the reported release.
-fn check_header(root: &Path, header: &Path, report: &LeanVersionReport) -> Result<String, LinkDiagnostics> {
-    let digest = sha256_file(header)
-        .map_err(|e| LinkDiagnostics::missing_lean(root, format!("cannot read include/lean/lean.h ({e})")))?;
+fn check_header(
+    root: &Path,
+    header: &Path,
+    report: &LeanVersionReport,
+) -> Result<String, LinkDiagnostics> {
+    let digest = sha256_file(header).map_err(|e| {
+        LinkDiagnostics::missing_lean(root, format!("cannot read include/lean/lean.h ({e})"))
+    })?;
     let versions = window::versions_for_header_digest(&digest);
     if versions.is_empty() {
         return Err(LinkDiagnostics::UnknownHeaderDigest {
@@ -107,7 +126,10 @@ fn check_header(root: &Path, header: &Path, report: &LeanVersionReport) -> Resul
             window: window::describe(),
         });
     }
-    if !versions.iter().any(|v| LeanVersion::parse(v).as_ref() == Some(&report.version)) {
+    if !versions
+        .iter()
+        .any(|v| LeanVersion::parse(v).as_ref() == Some(&report.version))
+    {
         return Err(LinkDiagnostics::VersionMismatch {
             path: root.to_path_buf(),
             detail: format!(
@@ -127,12 +149,19 @@ fn check_manifest(
     manifest: &SysrootManifest,
     report: &LeanVersionReport,
 ) -> Result<(), LinkDiagnostics> {
-    let mismatch = |what: &str, manifest_value: &str, reported: &str| LinkDiagnostics::VersionMismatch {
-        path: root.to_path_buf(),
-        detail: format!("{SYSROOT_MANIFEST} records {what} {manifest_value} but bin/lean reports {reported}"),
-    };
+    let mismatch =
+        |what: &str, manifest_value: &str, reported: &str| LinkDiagnostics::VersionMismatch {
+            path: root.to_path_buf(),
+            detail: format!(
+                "{SYSROOT_MANIFEST} records {what} {manifest_value} but bin/lean reports {reported}"
+            ),
+        };
     if manifest.version != report.version {
-        return Err(mismatch("version", &manifest.version.to_string(), &report.version.to_string()));
+        return Err(mismatch(
+            "version",
+            &manifest.version.to_string(),
+            &report.version.to_string(),
+        ));
     }
     if manifest.commit != report.commit {
         return Err(mismatch("commit", &manifest.commit, &report.commit));
@@ -150,11 +179,26 @@ fn lean_version(lean: &Path) -> Result<LeanVersionReport, LinkDiagnostics> {
         path: lean.to_path_buf(),
         detail: one_line(&detail),
     };
-    let captured = run_bounded(lean, ["--version"], None, &[], LEAN_VERSION_TIMEOUT, LEAN_VERSION_OUTPUT_LIMIT)
-        .map_err(|e| unreadable(e.to_string()))?;
+    let captured = run_bounded(
+        lean,
+        ["--version"],
+        None,
+        &[],
+        LEAN_VERSION_TIMEOUT,
+        LEAN_VERSION_OUTPUT_LIMIT,
+    )
+    .map_err(|e| unreadable(e.to_string()))?;
     if !captured.status.success() {
-        let said = if captured.stderr.trim().is_empty() { &captured.stdout } else { &captured.stderr };
-        return Err(unreadable(format!("`lean --version` exited with {}: {}", captured.status, said.trim())));
+        let said = if captured.stderr.trim().is_empty() {
+            &captured.stdout
+        } else {
+            &captured.stderr
+        };
+        return Err(unreadable(format!(
+            "`lean --version` exited with {}: {}",
+            captured.status,
+            said.trim()
+        )));
     }
     let line = captured.stdout.lines().next().unwrap_or("");
     parse_version_line(line).map_err(|e| unreadable(format!("{e}; it printed `{}`", line.trim())))
@@ -165,9 +209,15 @@ fn lean_version(lean: &Path) -> Result<LeanVersionReport, LinkDiagnostics> {
 /// A truncated copy keeps a valid header, so the ELF check compares the file size
 /// against the end of the section and program header tables the header announces.
 pub fn check_shared_object(path: &Path) -> Result<(), LinkDiagnostics> {
-    let corrupt = |detail: String| LinkDiagnostics::CorruptLib { path: path.to_path_buf(), detail };
-    let size = std::fs::metadata(path).map_err(|e| corrupt(format!("cannot stat it: {e}")))?.len();
-    let head = crate::digest::read_prefix(path, 64).map_err(|e| corrupt(format!("cannot read it: {e}")))?;
+    let corrupt = |detail: String| LinkDiagnostics::CorruptLib {
+        path: path.to_path_buf(),
+        detail,
+    };
+    let size = std::fs::metadata(path)
+        .map_err(|e| corrupt(format!("cannot stat it: {e}")))?
+        .len();
+    let head = crate::digest::read_prefix(path, 64)
+        .map_err(|e| corrupt(format!("cannot read it: {e}")))?;
     if head.len() >= 4 && head[..4] == [0x7f, b'E', b'L', b'F'] {
         return check_elf(&head, size).map_err(corrupt);
     }
@@ -178,7 +228,9 @@ pub fn check_shared_object(path: &Path) -> Result<(), LinkDiagnostics> {
             return Ok(());
         }
     }
-    Err(corrupt(format!("not an ELF or Mach-O shared object ({size} bytes)")))
+    Err(corrupt(format!(
+        "not an ELF or Mach-O shared object ({size} bytes)"
+    )))
 }
 
 fn check_elf(head: &[u8], size: u64) -> Result<(), String> {
@@ -199,8 +251,9 @@ fn check_elf(head: &[u8], size: u64) -> Result<(), String> {
     let section_end = u64_at(0x28).saturating_add(u16_at(0x3a).saturating_mul(u16_at(0x3c)));
     let needed = program_end.max(section_end);
     if size < needed {
-        return Err(format!("truncated: {size} bytes, but its header describes at least {needed}"));
+        return Err(format!(
+            "truncated: {size} bytes, but its header describes at least {needed}"
+        ));
     }
     Ok(())
 }
-

@@ -31,7 +31,12 @@ impl LeanVersion {
         if parts.next().is_some() {
             return None;
         }
-        Some(Self { major, minor, patch, rc })
+        Some(Self {
+            major,
+            minor,
+            patch,
+            rc,
+        })
     }
 }
 
@@ -95,13 +100,19 @@ pub fn parse_version_line(line: &str) -> Result<LeanVersionReport, String> {
         .and_then(|rest| rest.strip_suffix(')'))
         .ok_or_else(|| "expected `Lean (version …, commit …, …)`".to_owned())?;
     let fields: Vec<&str> = inner.split(", ").collect();
-    let version_text =
-        fields.first().and_then(|f| f.strip_prefix("version ")).ok_or("no `version` field")?;
+    let version_text = fields
+        .first()
+        .and_then(|f| f.strip_prefix("version "))
+        .ok_or("no `version` field")?;
     let version = LeanVersion::parse(version_text)
         .ok_or_else(|| format!("`{version_text}` is not a Lean release version"))?;
-    let commit_index =
-        fields.iter().position(|f| f.starts_with("commit ")).ok_or("no `commit` field")?;
-    let commit = fields[commit_index].trim_start_matches("commit ").to_owned();
+    let commit_index = fields
+        .iter()
+        .position(|f| f.starts_with("commit "))
+        .ok_or("no `commit` field")?;
+    let commit = fields[commit_index]
+        .trim_start_matches("commit ")
+        .to_owned();
     if !is_commit_hash(&commit) {
         return Err(format!("commit `{commit}` is not 40 lower-case hex digits"));
     }
@@ -110,18 +121,31 @@ pub fn parse_version_line(line: &str) -> Result<LeanVersionReport, String> {
         2 => Some(fields[1].to_owned()),
         _ => return Err("unexpected fields before `commit`".to_owned()),
     };
-    let build = fields.get(commit_index + 1).map_or_else(String::new, |b| (*b).to_owned());
-    Ok(LeanVersionReport { version, platform, commit, build })
+    let build = fields
+        .get(commit_index + 1)
+        .map_or_else(String::new, |b| (*b).to_owned());
+    Ok(LeanVersionReport {
+        version,
+        platform,
+        commit,
+        build,
+    })
 }
 
 /// True for exactly 40 lower-case hexadecimal digits (a full git commit).
 pub fn is_commit_hash(text: &str) -> bool {
-    text.len() == 40 && text.bytes().all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b))
+    text.len() == 40
+        && text
+            .bytes()
+            .all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b))
 }
 
 /// True for exactly 64 lower-case hexadecimal digits (a SHA-256).
 pub(crate) fn is_sha256_hex(text: &str) -> bool {
-    text.len() == 64 && text.bytes().all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b))
+    text.len() == 64
+        && text
+            .bytes()
+            .all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b))
 }
 
 #[cfg(test)]
@@ -149,7 +173,10 @@ mod tests {
             "Lean (version 4.35.0, x86, commit eb6c, Release)",
             "Lean (version 4.35.0, a, b, commit eb6cafb7290e8bd5f2937522d8d804f58f02bafc, Release)",
         ] {
-            assert!(parse_version_line(bad).is_err(), "{bad:?} should be rejected");
+            assert!(
+                parse_version_line(bad).is_err(),
+                "{bad:?} should be rejected"
+            );
         }
     }
 

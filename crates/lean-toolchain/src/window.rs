@@ -5,7 +5,9 @@ use lean_rs_sys::toolchains::{KNOWN_RUNTIME_BUILDS, SUPPORTED_TOOLCHAINS, toolch
 use crate::version::LeanVersion;
 
 fn all_versions() -> impl Iterator<Item = &'static str> {
-    SUPPORTED_TOOLCHAINS.iter().flat_map(|row| row.versions.iter().copied())
+    SUPPORTED_TOOLCHAINS
+        .iter()
+        .flat_map(|row| row.versions.iter().copied())
 }
 
 /// True when `version` is a named release of the supported window.
@@ -30,9 +32,17 @@ pub fn known_runtime_commit(version: &LeanVersion) -> Option<&'static str> {
 pub fn bounds() -> (LeanVersion, LeanVersion) {
     let mut versions = all_versions().filter_map(LeanVersion::parse);
     // The table is never empty (lean-rs-sys tests it); 4.26.0 is only a typed fallback.
-    let first = versions.next().unwrap_or(LeanVersion { major: 4, minor: 26, patch: 0, rc: None });
+    let first = versions.next().unwrap_or(LeanVersion {
+        major: 4,
+        minor: 26,
+        patch: 0,
+        rc: None,
+    });
     versions.fold((first.clone(), first), |(lo, hi), v| {
-        (if v < lo { v.clone() } else { lo }, if v > hi { v } else { hi })
+        (
+            if v < lo { v.clone() } else { lo },
+            if v > hi { v } else { hi },
+        )
     })
 }
 
@@ -44,8 +54,14 @@ pub fn describe() -> String {
 
 /// The Lean toolchain lean-rs-sys was built against: `version (kind, commit or header digest)`.
 pub fn baked_toolchain() -> String {
-    let id = lean_rs_sys::LEAN_HEADER_DIGEST.or(lean_rs_sys::LEAN_COMMIT).unwrap_or("unidentified");
-    format!("{} ({}, {id})", lean_rs_sys::LEAN_VERSION, lean_rs_sys::LEAN_SYSROOT_KIND)
+    let id = lean_rs_sys::LEAN_HEADER_DIGEST
+        .or(lean_rs_sys::LEAN_COMMIT)
+        .unwrap_or("unidentified");
+    format!(
+        "{} ({}, {id})",
+        lean_rs_sys::LEAN_VERSION,
+        lean_rs_sys::LEAN_SYSROOT_KIND
+    )
 }
 
 #[cfg(test)]
@@ -57,11 +73,19 @@ mod tests {
         let (lo, hi) = bounds();
         assert_eq!(lo.to_string(), "4.26.0");
         assert_eq!(hi.to_string(), "4.35.0");
-        assert!(is_supported_version(&LeanVersion::parse("4.30.0-rc2").unwrap()));
-        assert!(!is_supported_version(&LeanVersion::parse("4.30.0-rc1").unwrap()));
-        assert!(!is_supported_version(&LeanVersion::parse("4.20.0").unwrap()));
+        assert!(is_supported_version(
+            &LeanVersion::parse("4.30.0-rc2").unwrap()
+        ));
+        assert!(!is_supported_version(
+            &LeanVersion::parse("4.30.0-rc1").unwrap()
+        ));
+        assert!(!is_supported_version(
+            &LeanVersion::parse("4.20.0").unwrap()
+        ));
         assert_eq!(
-            versions_for_header_digest("eb951e1171d39b828e7ad60aed0b90759598b678bfe58cf85c65a1559c021bf9"),
+            versions_for_header_digest(
+                "eb951e1171d39b828e7ad60aed0b90759598b678bfe58cf85c65a1559c021bf9"
+            ),
             ["4.35.0-rc3", "4.35.0-rc4", "4.35.0"]
         );
         assert!(versions_for_header_digest(&"0".repeat(64)).is_empty());

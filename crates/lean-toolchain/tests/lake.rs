@@ -1,6 +1,11 @@
 //! Lake helpers: module discovery on fixture projects, and builds driven through a fake
 //! `lake` executable (Lake itself cannot run here) that records its argv.
-#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, clippy::format_push_string)]
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::format_push_string
+)]
 
 mod common;
 
@@ -9,7 +14,9 @@ use std::path::{Path, PathBuf};
 
 use common::{real_sysroot, write_exec};
 use lean_toolchain::lake::{LakeTarget, LeanModuleDiscoveryDiagnostic, NamingConvention};
-use lean_toolchain::{CargoLeanCapability, LinkDiagnostics, discover_lake_modules, inspect_sysroot};
+use lean_toolchain::{
+    CargoLeanCapability, LinkDiagnostics, discover_lake_modules, inspect_sysroot,
+};
 
 const LAKEFILE_LEAN: &str = r"import Lake
 open Lake DSL
@@ -31,7 +38,11 @@ fn project(dir: &Path) -> PathBuf {
     fs::write(root.join("MyLib/Basic.lean"), "def x := 1\n").unwrap();
     fs::write(root.join("MyLib/Sub/Deep.lean"), "def y := 2\n").unwrap();
     fs::write(root.join("Main.lean"), "def main : IO Unit := pure ()\n").unwrap();
-    fs::write(root.join("lake-manifest.json"), "{\"version\": 7, \"packages\": []}\n").unwrap();
+    fs::write(
+        root.join("lake-manifest.json"),
+        "{\"version\": 7, \"packages\": []}\n",
+    )
+    .unwrap();
     root
 }
 
@@ -52,11 +63,17 @@ fn discovers_modules_sorted_with_a_stable_fingerprint() {
 
     fs::write(root.join("MyLib/Basic.lean"), "def x := 42\n").unwrap();
     let changed = discover_lake_modules(&root, None).unwrap();
-    assert_ne!(changed.fingerprint.source_set_sha256, set.fingerprint.source_set_sha256);
+    assert_ne!(
+        changed.fingerprint.source_set_sha256,
+        set.fingerprint.source_set_sha256
+    );
     // Files outside the library do not count.
     fs::write(root.join("Main.lean"), "-- edited\n").unwrap();
     let outside = discover_lake_modules(&root, None).unwrap();
-    assert_eq!(outside.fingerprint.source_set_sha256, changed.fingerprint.source_set_sha256);
+    assert_eq!(
+        outside.fingerprint.source_set_sha256,
+        changed.fingerprint.source_set_sha256
+    );
 }
 
 #[test]
@@ -87,21 +104,40 @@ fn selected_roots_restrict_and_must_exist() {
     let names: Vec<_> = set.modules.iter().map(|m| m.name.as_str()).collect();
     assert_eq!(names, ["MyLib.Sub.Deep"]);
     let err = discover_lake_modules(&root, Some(&["MyLib.Nope"])).unwrap_err();
-    assert!(matches!(err, LeanModuleDiscoveryDiagnostic::MissingModuleRoot { .. }), "{err:?}");
+    assert!(
+        matches!(err, LeanModuleDiscoveryDiagnostic::MissingModuleRoot { .. }),
+        "{err:?}"
+    );
     assert!(err.to_string().contains("MyLib/Nope.lean"));
 }
 
 #[test]
 fn a_lakefile_without_lean_lib() {
     let dir = tempfile::tempdir().unwrap();
-    fs::write(dir.path().join("lakefile.lean"), "import Lake\nopen Lake DSL\npackage foo\nlean_exe foo where\n  root := `Main\n").unwrap();
+    fs::write(
+        dir.path().join("lakefile.lean"),
+        "import Lake\nopen Lake DSL\npackage foo\nlean_exe foo where\n  root := `Main\n",
+    )
+    .unwrap();
     let err = discover_lake_modules(dir.path(), None).unwrap_err();
-    assert!(matches!(err, LeanModuleDiscoveryDiagnostic::NoLeanLib { .. }), "{err:?}");
+    assert!(
+        matches!(err, LeanModuleDiscoveryDiagnostic::NoLeanLib { .. }),
+        "{err:?}"
+    );
     let text = err.to_string();
-    assert!(!text.contains('\n') && text.contains("lakefile.lean") && text.contains("lean_lib"), "{text}");
+    assert!(
+        !text.contains('\n') && text.contains("lakefile.lean") && text.contains("lean_lib"),
+        "{text}"
+    );
     // The build helper reports the same lakefile as a missing target.
-    let err = LakeTarget::new(dir.path(), "Foo").lake_executable("/bin/false").build_quiet().unwrap_err();
-    assert!(matches!(err, LinkDiagnostics::LakeTargetMissing { .. }), "{err:?}");
+    let err = LakeTarget::new(dir.path(), "Foo")
+        .lake_executable("/bin/false")
+        .build_quiet()
+        .unwrap_err();
+    assert!(
+        matches!(err, LinkDiagnostics::LakeTargetMissing { .. }),
+        "{err:?}"
+    );
     assert!(err.to_string().contains("declared: none"));
 }
 
@@ -111,41 +147,64 @@ fn an_invalid_module_name() {
     let root = project(dir.path());
     fs::write(root.join("MyLib/bad-name.lean"), "").unwrap();
     let err = discover_lake_modules(&root, None).unwrap_err();
-    let LeanModuleDiscoveryDiagnostic::InvalidModuleName { name, path, .. } = &err else { panic!("{err:?}") };
+    let LeanModuleDiscoveryDiagnostic::InvalidModuleName { name, path, .. } = &err else {
+        panic!("{err:?}")
+    };
     assert_eq!(name, "MyLib.bad-name");
     assert_eq!(path, &root.join("MyLib/bad-name.lean"));
     assert!(!err.to_string().contains('\n'));
     // Asked for directly, too.
     let err = discover_lake_modules(&root, Some(&["My Lib"])).unwrap_err();
-    assert!(matches!(err, LeanModuleDiscoveryDiagnostic::InvalidModuleName { .. }), "{err:?}");
-    let err = CargoLeanCapability::new(&root, "MyLib").module("1Bad").build_to(&mut Vec::new()).unwrap_err();
-    assert!(matches!(err, LinkDiagnostics::InvalidModuleName { .. }), "{err:?}");
+    assert!(
+        matches!(err, LeanModuleDiscoveryDiagnostic::InvalidModuleName { .. }),
+        "{err:?}"
+    );
+    let err = CargoLeanCapability::new(&root, "MyLib")
+        .module("1Bad")
+        .build_to(&mut Vec::new())
+        .unwrap_err();
+    assert!(
+        matches!(err, LinkDiagnostics::InvalidModuleName { .. }),
+        "{err:?}"
+    );
 }
 
 #[test]
 fn a_missing_lake_root() {
     let dir = tempfile::tempdir().unwrap();
     let err = discover_lake_modules(dir.path(), None).unwrap_err();
-    assert!(matches!(err, LeanModuleDiscoveryDiagnostic::MissingLakeRoot { .. }), "{err:?}");
+    assert!(
+        matches!(err, LeanModuleDiscoveryDiagnostic::MissingLakeRoot { .. }),
+        "{err:?}"
+    );
 }
 
 /// A fake `lake` that appends its argv (one argument per line, then `--`) to `log` and
 /// writes the given dylib names into `.lake/build/lib` of its working directory.
 fn fake_lake(dir: &Path, log: &Path, dylibs: &[&str], exit: i32) -> PathBuf {
     let lake = dir.join("fake-bin/lake");
-    let mut script = format!("#!/bin/sh\nfor a in \"$@\"; do printf '%s\\n' \"$a\" >> '{}'; done\necho -- >> '{}'\n", log.display(), log.display());
+    let mut script = format!(
+        "#!/bin/sh\nfor a in \"$@\"; do printf '%s\\n' \"$a\" >> '{}'; done\necho -- >> '{}'\n",
+        log.display(),
+        log.display()
+    );
     script.push_str("mkdir -p .lake/build/lib\n");
     for d in dylibs {
         script.push_str(&format!("printf 'so' > .lake/build/lib/{d}\n"));
     }
-    script.push_str(&format!("echo 'error: MyLib/Basic.lean:1:0: boom' >&2\nexit {exit}\n"));
+    script.push_str(&format!(
+        "echo 'error: MyLib/Basic.lean:1:0: boom' >&2\nexit {exit}\n"
+    ));
     write_exec(&lake, &script);
     lake
 }
 
 fn lake_calls(log: &Path) -> Vec<Vec<String>> {
     let text = fs::read_to_string(log).unwrap_or_default();
-    text.split("--\n").filter(|s| !s.is_empty()).map(|s| s.lines().map(str::to_owned).collect()).collect()
+    text.split("--\n")
+        .filter(|s| !s.is_empty())
+        .map(|s| s.lines().map(str::to_owned).collect())
+        .collect()
 }
 
 #[test]
@@ -159,13 +218,25 @@ fn builds_through_lake_with_argv_and_caches_the_result() {
     let mut directives = Vec::new();
     let first = target.build_to(&mut directives).unwrap();
     assert!(!first.cache_hit);
-    assert_eq!(first.dylib, root.join(".lake/build/lib/libmy_x2dpkg_MyLib.so"));
+    assert_eq!(
+        first.dylib,
+        root.join(".lake/build/lib/libmy_x2dpkg_MyLib.so")
+    );
     assert_eq!(first.convention, NamingConvention::PackageQualified);
-    assert_eq!(first.initializer_symbol("MyLib.Basic"), "initialize_my_x2dpkg_MyLib_Basic");
+    assert_eq!(
+        first.initializer_symbol("MyLib.Basic"),
+        "initialize_my_x2dpkg_MyLib_Basic"
+    );
     // Exactly two arguments, passed verbatim: the odd project path never met a shell.
-    assert_eq!(lake_calls(&log), [vec!["build".to_owned(), "MyLib:shared".to_owned()]]);
+    assert_eq!(
+        lake_calls(&log),
+        [vec!["build".to_owned(), "MyLib:shared".to_owned()]]
+    );
     let directives = String::from_utf8(directives).unwrap();
-    assert!(directives.contains(&format!("cargo:rerun-if-changed={}", root.join("MyLib/Basic.lean").display())));
+    assert!(directives.contains(&format!(
+        "cargo:rerun-if-changed={}",
+        root.join("MyLib/Basic.lean").display()
+    )));
     assert!(directives.contains("lakefile.lean"));
     assert!(directives.lines().all(|l| l.starts_with("cargo:")));
 
@@ -193,7 +264,10 @@ fn resolves_the_unqualified_naming_convention() {
     let root = project(dir.path());
     let log = dir.path().join("argv.log");
     let lake = fake_lake(dir.path(), &log, &["libMyLib.so"], 0);
-    let built = LakeTarget::new(&root, "MyLib").lake_executable(&lake).build_quiet().unwrap();
+    let built = LakeTarget::new(&root, "MyLib")
+        .lake_executable(&lake)
+        .build_quiet()
+        .unwrap();
     assert_eq!(built.convention, NamingConvention::Unqualified);
     assert_eq!(built.initializer_symbol("MyLib"), "initialize_MyLib");
 }
@@ -205,20 +279,40 @@ fn lake_failures_are_typed() {
     let log = dir.path().join("argv.log");
 
     let failing = fake_lake(dir.path(), &log, &[], 1);
-    let err = LakeTarget::new(&root, "MyLib").lake_executable(&failing).build_quiet().unwrap_err();
-    let LinkDiagnostics::LakeBuildFailed { output, .. } = &err else { panic!("{err:?}") };
+    let err = LakeTarget::new(&root, "MyLib")
+        .lake_executable(&failing)
+        .build_quiet()
+        .unwrap_err();
+    let LinkDiagnostics::LakeBuildFailed { output, .. } = &err else {
+        panic!("{err:?}")
+    };
     assert!(output.contains("boom"), "{output}");
     assert!(!err.to_string().contains('\n'));
 
     let silent = fake_lake(dir.path(), &log, &[], 0);
-    let err = LakeTarget::new(&root, "MyLib").lake_executable(&silent).build_quiet().unwrap_err();
-    assert!(matches!(err, LinkDiagnostics::LakeOutputUnresolved { .. }), "{err:?}");
+    let err = LakeTarget::new(&root, "MyLib")
+        .lake_executable(&silent)
+        .build_quiet()
+        .unwrap_err();
+    assert!(
+        matches!(err, LinkDiagnostics::LakeOutputUnresolved { .. }),
+        "{err:?}"
+    );
     assert!(err.to_string().contains("libmy_x2dpkg_MyLib.so"));
 
-    let err = LakeTarget::new(&root, "MyLib").lake_executable(dir.path().join("no/lake")).build_quiet().unwrap_err();
-    assert!(matches!(err, LinkDiagnostics::LakeUnavailable { .. }), "{err:?}");
+    let err = LakeTarget::new(&root, "MyLib")
+        .lake_executable(dir.path().join("no/lake"))
+        .build_quiet()
+        .unwrap_err();
+    assert!(
+        matches!(err, LinkDiagnostics::LakeUnavailable { .. }),
+        "{err:?}"
+    );
 
-    let err = LakeTarget::new(&root, "Other").lake_executable(&silent).build_quiet().unwrap_err();
+    let err = LakeTarget::new(&root, "Other")
+        .lake_executable(&silent)
+        .build_quiet()
+        .unwrap_err();
     assert!(err.to_string().contains("declared: MyLib"), "{err}");
 }
 
@@ -241,7 +335,10 @@ fn cargo_lean_capability_writes_a_manifest_and_env_directives() {
     let directives = String::from_utf8(directives).unwrap();
     let manifest_path = out.join("lean-rs-capability-MyLib.json");
     assert_eq!(built.manifest_path, manifest_path);
-    assert!(directives.contains(&format!("cargo:rustc-env=LEAN_RS_CAPABILITY_MY_LIB_MANIFEST={}", manifest_path.display())));
+    assert!(directives.contains(&format!(
+        "cargo:rustc-env=LEAN_RS_CAPABILITY_MY_LIB_MANIFEST={}",
+        manifest_path.display()
+    )));
     assert!(directives.contains("cargo:rustc-env=LEAN_RS_CAPABILITY_MY_LIB_DYLIB="));
     assert!(directives.contains("cargo:rustc-link-lib=dylib=leanshared"));
     let on_disk: lean_toolchain::lake::CapabilityManifest =
@@ -250,7 +347,10 @@ fn cargo_lean_capability_writes_a_manifest_and_env_directives() {
     assert_eq!(on_disk.initializer, "initialize_my_x2dpkg_MyLib_Basic");
     assert_eq!(on_disk.package, "my-pkg");
     assert_eq!(on_disk.toolchain.version, "4.35.0");
-    assert_eq!(on_disk.dependencies, std::slice::from_ref(&toolchain.runtime_library));
+    assert_eq!(
+        on_disk.dependencies,
+        std::slice::from_ref(&toolchain.runtime_library)
+    );
 }
 
 #[test]
@@ -258,11 +358,31 @@ fn cargo_lean_capability_writes_a_manifest_and_env_directives() {
 fn builds_a_real_lake_project() {
     let dir = tempfile::tempdir().unwrap();
     let root = dir.path();
-    fs::write(root.join("lakefile.lean"), "import Lake\nopen Lake DSL\npackage «tiny-pkg»\nlean_lib Tiny\n").unwrap();
-    fs::write(root.join("Tiny.lean"), "@[export tiny_add] def add (a b : UInt64) : UInt64 := a + b\n").unwrap();
+    fs::write(
+        root.join("lakefile.lean"),
+        "import Lake\nopen Lake DSL\npackage «tiny-pkg»\nlean_lib Tiny\n",
+    )
+    .unwrap();
+    fs::write(
+        root.join("Tiny.lean"),
+        "@[export tiny_add] def add (a b : UInt64) : UInt64 := a + b\n",
+    )
+    .unwrap();
     let toolchain = lean_toolchain::discover_toolchain().unwrap();
-    let built = LakeTarget::new(root, "Tiny").toolchain(toolchain.clone()).build_quiet().unwrap();
+    let built = LakeTarget::new(root, "Tiny")
+        .toolchain(toolchain.clone())
+        .build_quiet()
+        .unwrap();
     assert!(built.dylib.is_file());
-    assert_eq!(built.convention, NamingConvention::for_version(&toolchain.version));
-    assert!(LakeTarget::new(root, "Tiny").toolchain(toolchain).build_quiet().unwrap().cache_hit);
+    assert_eq!(
+        built.convention,
+        NamingConvention::for_version(&toolchain.version)
+    );
+    assert!(
+        LakeTarget::new(root, "Tiny")
+            .toolchain(toolchain)
+            .build_quiet()
+            .unwrap()
+            .cache_hit
+    );
 }

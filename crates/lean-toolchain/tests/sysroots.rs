@@ -1,6 +1,11 @@
 //! Sysroot verification and discovery against the real provisioned 4.35.0 sysroot and
 //! against fake bad-input sysroots. Every failure must be a typed one-line diagnostic.
-#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, clippy::format_push_string)]
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::format_push_string
+)]
 
 mod common;
 
@@ -8,13 +13,18 @@ use std::path::{Path, PathBuf};
 
 use common::*;
 use lean_toolchain::{
-    CandidateSource, CandidateStatus, DiscoveryInputs, LinkDiagnostics, SysrootKind, discover, inspect_sysroot,
+    CandidateSource, CandidateStatus, DiscoveryInputs, LinkDiagnostics, SysrootKind, discover,
+    inspect_sysroot,
 };
 
 fn one_line_naming(diagnostic: &LinkDiagnostics, path: &Path) -> String {
     let text = diagnostic.to_string();
     assert!(!text.contains('\n'), "not one line: {text}");
-    assert!(text.contains(&path.display().to_string()), "does not name {}: {text}", path.display());
+    assert!(
+        text.contains(&path.display().to_string()),
+        "does not name {}: {text}",
+        path.display()
+    );
     assert!(text.len() < 800, "unbounded: {text}");
     text
 }
@@ -36,7 +46,10 @@ fn lean_sysroot_pointing_at_nothing() {
     let dir = tempfile::tempdir().unwrap();
     let missing = dir.path().join("no-such-sysroot");
     let err = inspect_sysroot(&missing).unwrap_err();
-    assert!(matches!(err, LinkDiagnostics::MissingLean { .. }), "{err:?}");
+    assert!(
+        matches!(err, LinkDiagnostics::MissingLean { .. }),
+        "{err:?}"
+    );
     let text = one_line_naming(&err, &missing);
     assert!(text.contains("LEAN_SYSROOT"), "{text}");
 }
@@ -46,7 +59,10 @@ fn lean_sysroot_pointing_at_garbage() {
     let dir = tempfile::tempdir().unwrap();
     garbage(dir.path());
     let err = inspect_sysroot(dir.path()).unwrap_err();
-    assert!(matches!(err, LinkDiagnostics::MissingLean { .. }), "{err:?}");
+    assert!(
+        matches!(err, LinkDiagnostics::MissingLean { .. }),
+        "{err:?}"
+    );
     assert!(one_line_naming(&err, dir.path()).contains("not a Lean sysroot"));
 }
 
@@ -68,9 +84,15 @@ fn an_unsupported_version() {
     assert_eq!(fp.version.to_string(), "4.20.0");
     assert!(!fp.is_supported());
     let err = fp.require_supported().unwrap_err();
-    assert!(matches!(err, LinkDiagnostics::UnsupportedToolchain { .. }), "{err:?}");
+    assert!(
+        matches!(err, LinkDiagnostics::UnsupportedToolchain { .. }),
+        "{err:?}"
+    );
     let text = one_line_naming(&err, dir.path());
-    assert!(text.contains("Lean 4.20.0") && text.contains("4.26.0 ..= 4.35.0"), "{text}");
+    assert!(
+        text.contains("Lean 4.20.0") && text.contains("4.26.0 ..= 4.35.0"),
+        "{text}"
+    );
 }
 
 #[test]
@@ -87,7 +109,9 @@ fn a_header_with_an_unknown_digest() {
     let dir = tempfile::tempdir().unwrap();
     unknown_header(dir.path());
     let err = inspect_sysroot(dir.path()).unwrap_err();
-    let LinkDiagnostics::UnknownHeaderDigest { digest, .. } = &err else { panic!("{err:?}") };
+    let LinkDiagnostics::UnknownHeaderDigest { digest, .. } = &err else {
+        panic!("{err:?}")
+    };
     let expected = lean_toolchain::sha256_bytes(b"/* not the real lean.h */\n");
     assert_eq!(digest, &expected);
     let text = one_line_naming(&err, &dir.path().join("include/lean/lean.h"));
@@ -99,7 +123,10 @@ fn a_malformed_sysroot_manifest() {
     let dir = tempfile::tempdir().unwrap();
     malformed_manifest(dir.path());
     let err = inspect_sysroot(dir.path()).unwrap_err();
-    assert!(matches!(err, LinkDiagnostics::MalformedSysrootManifest { .. }), "{err:?}");
+    assert!(
+        matches!(err, LinkDiagnostics::MalformedSysrootManifest { .. }),
+        "{err:?}"
+    );
     one_line_naming(&err, &dir.path().join("lean-rs-sysroot.json"));
 }
 
@@ -112,7 +139,10 @@ fn a_manifest_whose_digests_do_not_match() {
     let text = std::fs::read_to_string(&lean).unwrap() + "# edited\n";
     write_exec(&lean, &text);
     let err = inspect_sysroot(dir.path()).unwrap_err();
-    assert!(matches!(err, LinkDiagnostics::MalformedSysrootManifest { .. }), "{err:?}");
+    assert!(
+        matches!(err, LinkDiagnostics::MalformedSysrootManifest { .. }),
+        "{err:?}"
+    );
     assert!(one_line_naming(&err, dir.path()).contains("`bin/lean` has sha256"));
 }
 
@@ -122,18 +152,29 @@ fn a_manifest_that_disagrees_with_bin_lean() {
     fake_runtime_only(dir.path(), "4.35.0", FAKE_COMMIT);
     fake_lean(dir.path(), "4.34.0", FAKE_COMMIT);
     let err = inspect_sysroot(dir.path()).unwrap_err();
-    assert!(matches!(err, LinkDiagnostics::VersionMismatch { .. }), "{err:?}");
-    assert!(one_line_naming(&err, dir.path()).contains("version 4.35.0 but bin/lean reports 4.34.0"));
+    assert!(
+        matches!(err, LinkDiagnostics::VersionMismatch { .. }),
+        "{err:?}"
+    );
+    assert!(
+        one_line_naming(&err, dir.path()).contains("version 4.35.0 but bin/lean reports 4.34.0")
+    );
 }
 
 #[test]
 fn a_bin_lean_that_fails_or_prints_garbage() {
-    for script in ["#!/bin/sh\necho 'segfault' >&2\nexit 3\n", "#!/bin/sh\necho 'hello world'\n"] {
+    for script in [
+        "#!/bin/sh\necho 'segfault' >&2\nexit 3\n",
+        "#!/bin/sh\necho 'hello world'\n",
+    ] {
         let dir = tempfile::tempdir().unwrap();
         fake_runtime_only(dir.path(), "4.35.0", FAKE_COMMIT);
         write_exec(&dir.path().join("bin/lean"), script);
         let err = inspect_sysroot(dir.path()).unwrap_err();
-        assert!(matches!(err, LinkDiagnostics::LeanVersionUnreadable { .. }), "{err:?}");
+        assert!(
+            matches!(err, LinkDiagnostics::LeanVersionUnreadable { .. }),
+            "{err:?}"
+        );
         one_line_naming(&err, &dir.path().join("bin/lean"));
     }
 }
@@ -144,7 +185,10 @@ fn a_library_without_header_or_manifest() {
     fake_lean(dir.path(), "4.35.0", FAKE_COMMIT);
     small_shared_object(&dir.path().join("lib/lean/libleanshared.so"));
     let err = inspect_sysroot(dir.path()).unwrap_err();
-    assert!(matches!(err, LinkDiagnostics::MissingHeader { .. }), "{err:?}");
+    assert!(
+        matches!(err, LinkDiagnostics::MissingHeader { .. }),
+        "{err:?}"
+    );
     one_line_naming(&err, dir.path());
 }
 
@@ -163,7 +207,11 @@ fn discovery_finds_the_project_local_sysroot_by_walking_up() {
     let found = discover(&inputs(Path::new(env!("CARGO_MANIFEST_DIR"))));
     let chosen = found.result().unwrap();
     assert_eq!(chosen.sysroot, real_sysroot());
-    let statuses: Vec<_> = found.candidates.iter().map(|c| (c.source, c.status)).collect();
+    let statuses: Vec<_> = found
+        .candidates
+        .iter()
+        .map(|c| (c.source, c.status))
+        .collect();
     assert_eq!(
         statuses,
         [
@@ -185,8 +233,15 @@ fn an_unusable_lean_sysroot_is_authoritative() {
     let err = found.result().unwrap_err();
     assert!(matches!(err, LinkDiagnostics::MissingLean { .. }));
     assert_eq!(found.candidates[0].status, CandidateStatus::Rejected);
-    assert_eq!(found.candidates[0].code, Some("lean_toolchain.missing_lean"));
-    assert!(found.candidates[1..].iter().all(|c| c.status == CandidateStatus::NotConsulted));
+    assert_eq!(
+        found.candidates[0].code,
+        Some("lean_toolchain.missing_lean")
+    );
+    assert!(
+        found.candidates[1..]
+            .iter()
+            .all(|c| c.status == CandidateStatus::NotConsulted)
+    );
 }
 
 #[test]
@@ -194,7 +249,10 @@ fn discovery_uses_lean_on_path_and_its_print_prefix() {
     let bin = tempfile::tempdir().unwrap();
     write_exec(
         &bin.path().join("lean"),
-        &format!("#!/bin/sh\n[ \"$1\" = --print-prefix ] && echo '{}'\n", real_sysroot().display()),
+        &format!(
+            "#!/bin/sh\n[ \"$1\" = --print-prefix ] && echo '{}'\n",
+            real_sysroot().display()
+        ),
     );
     let nowhere = tempfile::tempdir().unwrap();
     let mut i = inputs(nowhere.path());
@@ -208,27 +266,55 @@ fn discovery_uses_lean_on_path_and_its_print_prefix() {
 #[test]
 fn discovery_uses_elans_default_toolchain() {
     let elan = tempfile::tempdir().unwrap();
-    std::fs::write(elan.path().join("settings.toml"), "default_toolchain = \"leanprover/lean4:v4.35.0\"\n").unwrap();
+    std::fs::write(
+        elan.path().join("settings.toml"),
+        "default_toolchain = \"leanprover/lean4:v4.35.0\"\n",
+    )
+    .unwrap();
     std::fs::create_dir_all(elan.path().join("toolchains")).unwrap();
-    std::os::unix::fs::symlink(real_sysroot(), elan.path().join("toolchains/leanprover--lean4---v4.35.0")).unwrap();
+    std::os::unix::fs::symlink(
+        real_sysroot(),
+        elan.path().join("toolchains/leanprover--lean4---v4.35.0"),
+    )
+    .unwrap();
     let nowhere = tempfile::tempdir().unwrap();
     let mut i = inputs(nowhere.path());
     i.elan_home = Some(elan.path().to_path_buf());
     let found = discover(&i);
-    assert_eq!(found.candidates[2].status, CandidateStatus::Chosen, "{:?}", found.candidates);
-    assert!(found.candidates[2].reason.contains("leanprover/lean4:v4.35.0"));
+    assert_eq!(
+        found.candidates[2].status,
+        CandidateStatus::Chosen,
+        "{:?}",
+        found.candidates
+    );
+    assert!(
+        found.candidates[2]
+            .reason
+            .contains("leanprover/lean4:v4.35.0")
+    );
 }
 
 #[test]
 fn a_rejected_candidate_falls_through_to_the_next() {
     let elan = tempfile::tempdir().unwrap();
-    std::fs::write(elan.path().join("settings.toml"), "default_toolchain = \"leanprover/lean4:v4.20.0\"\n").unwrap();
-    fake_runtime_only(&elan.path().join("toolchains/leanprover--lean4---v4.20.0"), "4.20.0", FAKE_COMMIT);
+    std::fs::write(
+        elan.path().join("settings.toml"),
+        "default_toolchain = \"leanprover/lean4:v4.20.0\"\n",
+    )
+    .unwrap();
+    fake_runtime_only(
+        &elan.path().join("toolchains/leanprover--lean4---v4.20.0"),
+        "4.20.0",
+        FAKE_COMMIT,
+    );
     let mut i = inputs(Path::new(env!("CARGO_MANIFEST_DIR")));
     i.elan_home = Some(elan.path().to_path_buf());
     let found = discover(&i);
     assert_eq!(found.candidates[2].status, CandidateStatus::Rejected);
-    assert_eq!(found.candidates[2].code, Some("lean_toolchain.unsupported_toolchain"));
+    assert_eq!(
+        found.candidates[2].code,
+        Some("lean_toolchain.unsupported_toolchain")
+    );
     assert!(found.candidates[2].fingerprint.is_some());
     assert_eq!(found.candidates[3].status, CandidateStatus::Chosen);
 }
@@ -242,7 +328,11 @@ fn nothing_found_when_the_local_sysroot_is_disabled() {
     let found = discover(&i);
     let err = found.result().unwrap_err();
     assert!(matches!(err, LinkDiagnostics::MissingLean { .. }));
-    assert!(found.candidates[3].reason.contains("LEAN_RS_NO_LOCAL_SYSROOT=1"));
+    assert!(
+        found.candidates[3]
+            .reason
+            .contains("LEAN_RS_NO_LOCAL_SYSROOT=1")
+    );
     one_line_naming(&err, nowhere.path());
 }
 
@@ -253,7 +343,10 @@ fn link_directives_point_at_the_discovered_runtime() {
     let lib: PathBuf = real_sysroot().join("lib/lean");
     assert!(lines.contains(&format!("cargo:rustc-link-search=native={}", lib.display())));
     assert!(lines.contains(&"cargo:rustc-link-lib=dylib=leanshared".to_owned()));
-    assert!(lines.contains(&format!("cargo:rustc-link-arg=-Wl,-rpath,{}", lib.display())));
+    assert!(lines.contains(&format!(
+        "cargo:rustc-link-arg=-Wl,-rpath,{}",
+        lib.display()
+    )));
     assert!(lines.iter().any(|l| l.ends_with("lean-rs-sysroot.json")));
 }
 

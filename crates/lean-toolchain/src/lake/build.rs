@@ -47,7 +47,8 @@ pub struct LakeBuild {
 impl LakeBuild {
     /// The initializer symbol of `module` in this dylib.
     pub fn initializer_symbol(&self, module: &str) -> String {
-        self.convention.initializer_symbol(self.package.as_deref().unwrap_or(""), module)
+        self.convention
+            .initializer_symbol(self.package.as_deref().unwrap_or(""), module)
     }
 }
 
@@ -75,7 +76,14 @@ pub struct LakeTarget {
 impl LakeTarget {
     /// Target `target` of the Lake project at `root`.
     pub fn new(root: impl Into<PathBuf>, target: impl Into<String>) -> Self {
-        Self { root: root.into(), target: target.into(), package: None, lake: None, toolchain: None, timeout: DEFAULT_TIMEOUT }
+        Self {
+            root: root.into(),
+            target: target.into(),
+            package: None,
+            lake: None,
+            toolchain: None,
+            timeout: DEFAULT_TIMEOUT,
+        }
     }
 
     /// Overrides the package name read from the lakefile.
@@ -129,24 +137,37 @@ impl LakeTarget {
     fn run(&self, loud: bool) -> Result<LakeBuild, LinkDiagnostics> {
         let root = &self.root;
         if !root.is_dir() {
-            return Err(LinkDiagnostics::lake_output(root, "the Lake project directory does not exist"));
+            return Err(LinkDiagnostics::lake_output(
+                root,
+                "the Lake project directory does not exist",
+            ));
         }
-        validate_module_name(&self.target).map_err(|detail| LinkDiagnostics::InvalidModuleName {
-            name: one_line(&self.target),
-            detail,
+        validate_module_name(&self.target).map_err(|detail| {
+            LinkDiagnostics::InvalidModuleName {
+                name: one_line(&self.target),
+                detail,
+            }
         })?;
         let lakefile = Lakefile::load(root)
             .map_err(|(path, detail)| LinkDiagnostics::lake_output(&path, detail))?
-            .ok_or_else(|| LinkDiagnostics::lake_output(root, "no lakefile.lean or lakefile.toml here"))?;
-        let lib = lakefile.lib(&self.target).ok_or_else(|| LinkDiagnostics::LakeTargetMissing {
-            lakefile: lakefile.path.clone(),
-            target: self.target.clone(),
-            declared: one_line(&lakefile.declared()),
-        })?;
+            .ok_or_else(|| {
+                LinkDiagnostics::lake_output(root, "no lakefile.lean or lakefile.toml here")
+            })?;
+        let lib = lakefile
+            .lib(&self.target)
+            .ok_or_else(|| LinkDiagnostics::LakeTargetMissing {
+                lakefile: lakefile.path.clone(),
+                target: self.target.clone(),
+                declared: one_line(&lakefile.declared()),
+            })?;
         let package = self.package.clone().or_else(|| lakefile.package.clone());
         if let Some(package) = &package {
-            validate_package_name(package)
-                .map_err(|detail| LinkDiagnostics::InvalidModuleName { name: one_line(package), detail })?;
+            validate_package_name(package).map_err(|detail| {
+                LinkDiagnostics::InvalidModuleName {
+                    name: one_line(package),
+                    detail,
+                }
+            })?;
         }
         let lib_name = lib.artifact_name().to_owned();
 
@@ -187,7 +208,15 @@ impl LakeTarget {
         }
         self.run_lake(root)?;
         let (dylib, convention) = self.resolve_dylib(root, package.as_deref(), &lib_name)?;
-        write_cache(&record_path, &CacheRecord { schema: CACHE_RECORD_SCHEMA, key: key.clone(), dylib: dylib.clone(), convention })?;
+        write_cache(
+            &record_path,
+            &CacheRecord {
+                schema: CACHE_RECORD_SCHEMA,
+                key: key.clone(),
+                dylib: dylib.clone(),
+                convention,
+            },
+        )?;
         Ok(LakeBuild {
             lake_root: root.clone(),
             target: self.target.clone(),
@@ -205,14 +234,21 @@ impl LakeTarget {
         if let Some(lake) = &self.lake {
             return lake.clone();
         }
-        let toolchain = self.toolchain.clone().or_else(|| crate::discovery::discover_toolchain().ok());
+        let toolchain = self
+            .toolchain
+            .clone()
+            .or_else(|| crate::discovery::discover_toolchain().ok());
         if let Some(fp) = toolchain
             && fp.kind == SysrootKind::Full
         {
             return fp.lake();
         }
         std::env::var_os("PATH")
-            .and_then(|path| std::env::split_paths(&path).map(|d| d.join(exe("lake"))).find(|p| p.is_file()))
+            .and_then(|path| {
+                std::env::split_paths(&path)
+                    .map(|d| d.join(exe("lake")))
+                    .find(|p| p.is_file())
+            })
             .unwrap_or_else(|| PathBuf::from(exe("lake")))
     }
 
@@ -220,8 +256,19 @@ impl LakeTarget {
         let lake = self.lake_path();
         let shared = format!("{}:shared", self.target);
         let args: [&OsStr; 2] = [OsStr::new("build"), OsStr::new(&shared)];
-        let captured = run_bounded(&lake, args, Some(root), &[], self.timeout, LAKE_OUTPUT_LIMIT).map_err(|e| match e {
-            RunError::Spawn(err) => LinkDiagnostics::LakeUnavailable { path: lake.clone(), detail: one_line(&err.to_string()) },
+        let captured = run_bounded(
+            &lake,
+            args,
+            Some(root),
+            &[],
+            self.timeout,
+            LAKE_OUTPUT_LIMIT,
+        )
+        .map_err(|e| match e {
+            RunError::Spawn(err) => LinkDiagnostics::LakeUnavailable {
+                path: lake.clone(),
+                detail: one_line(&err.to_string()),
+            },
             other => LinkDiagnostics::LakeBuildFailed {
                 root: root.to_path_buf(),
                 target: self.target.clone(),
@@ -252,7 +299,10 @@ impl LakeTarget {
         lib_name: &str,
     ) -> Result<(PathBuf, NamingConvention), LinkDiagnostics> {
         let lib_dir = root.join(".lake/build/lib");
-        let mut order = vec![NamingConvention::PackageQualified, NamingConvention::Unqualified];
+        let mut order = vec![
+            NamingConvention::PackageQualified,
+            NamingConvention::Unqualified,
+        ];
         if let Some(fp) = &self.toolchain
             && NamingConvention::for_version(&fp.version) == NamingConvention::Unqualified
         {
@@ -272,7 +322,11 @@ impl LakeTarget {
         }
         Err(LinkDiagnostics::lake_output(
             &lib_dir,
-            format!("`lake build {}:shared` succeeded but none of {} exists", self.target, tried.join(", ")),
+            format!(
+                "`lake build {}:shared` succeeded but none of {} exists",
+                self.target,
+                tried.join(", ")
+            ),
         ))
     }
 }
@@ -296,9 +350,19 @@ struct SourceScan {
 }
 
 fn scan_sources(root: &Path) -> Result<SourceScan, LinkDiagnostics> {
-    let listed = list_files(root).map_err(|e| LinkDiagnostics::lake_output(root, format!("cannot scan sources: {e}")))?;
-    let tracked = ["lakefile.lean", "lakefile.toml", "lean-toolchain", "lake-manifest.json"];
-    let mut scan = SourceScan { files: Vec::new(), lean_count: 0, max_mtime_nanos: 0 };
+    let listed = list_files(root)
+        .map_err(|e| LinkDiagnostics::lake_output(root, format!("cannot scan sources: {e}")))?;
+    let tracked = [
+        "lakefile.lean",
+        "lakefile.toml",
+        "lean-toolchain",
+        "lake-manifest.json",
+    ];
+    let mut scan = SourceScan {
+        files: Vec::new(),
+        lean_count: 0,
+        max_mtime_nanos: 0,
+    };
     for (rel, path) in listed {
         let is_lean = Path::new(&rel).extension().is_some_and(|e| e == "lean");
         if !is_lean && !tracked.contains(&rel.as_str()) {
@@ -309,7 +373,9 @@ fn scan_sources(root: &Path) -> Result<SourceScan, LinkDiagnostics> {
         }
         let mtime = std::fs::metadata(&path)
             .and_then(|m| m.modified())
-            .map_err(|e| LinkDiagnostics::lake_output(&path, format!("cannot read its mtime: {e}")))?;
+            .map_err(|e| {
+                LinkDiagnostics::lake_output(&path, format!("cannot read its mtime: {e}"))
+            })?;
         let nanos = mtime.duration_since(UNIX_EPOCH).map_or(0, |d| d.as_nanos());
         scan.max_mtime_nanos = scan.max_mtime_nanos.max(nanos);
         scan.files.push(path);
@@ -317,10 +383,16 @@ fn scan_sources(root: &Path) -> Result<SourceScan, LinkDiagnostics> {
     Ok(scan)
 }
 
-fn cache_key(root: &Path, target: &str, package: Option<&str>, scan: &SourceScan) -> Result<String, LinkDiagnostics> {
+fn cache_key(
+    root: &Path,
+    target: &str,
+    package: Option<&str>,
+    scan: &SourceScan,
+) -> Result<String, LinkDiagnostics> {
     let manifest = root.join("lake-manifest.json");
     let manifest_digest = if manifest.is_file() {
-        sha256_file(&manifest).map_err(|e| LinkDiagnostics::lake_output(&manifest, format!("cannot hash it: {e}")))?
+        sha256_file(&manifest)
+            .map_err(|e| LinkDiagnostics::lake_output(&manifest, format!("cannot hash it: {e}")))?
     } else {
         "none".to_owned()
     };
@@ -345,17 +417,21 @@ fn read_cache(path: &Path) -> Option<CacheRecord> {
 }
 
 fn write_cache(path: &Path, record: &CacheRecord) -> Result<(), LinkDiagnostics> {
-    let json = serde_json::to_vec_pretty(record).map_err(|e| LinkDiagnostics::lake_output(path, e))?;
+    let json =
+        serde_json::to_vec_pretty(record).map_err(|e| LinkDiagnostics::lake_output(path, e))?;
     write_atomically(path, &json)
 }
 
 /// Writes `bytes` to a sibling temporary file, then renames it over `path`.
 pub(crate) fn write_atomically(path: &Path, bytes: &[u8]) -> Result<(), LinkDiagnostics> {
-    let fail = |e: std::io::Error| LinkDiagnostics::lake_output(path, format!("cannot write it: {e}"));
+    let fail =
+        |e: std::io::Error| LinkDiagnostics::lake_output(path, format!("cannot write it: {e}"));
     if let Some(dir) = path.parent() {
         std::fs::create_dir_all(dir).map_err(fail)?;
     }
-    let stamp = SystemTime::now().duration_since(UNIX_EPOCH).map_or(0, |d| d.as_nanos());
+    let stamp = SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map_or(0, |d| d.as_nanos());
     let tmp = path.with_extension(format!("tmp{}-{stamp}", std::process::id()));
     std::fs::write(&tmp, bytes).map_err(fail)?;
     std::fs::rename(&tmp, path).map_err(fail)

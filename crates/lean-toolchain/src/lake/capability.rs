@@ -139,18 +139,27 @@ impl CargoLeanCapability {
     ///
     /// Under `DOCS_RS` nothing is built: the environment variables are emitted empty so
     /// `env!` still compiles, and the returned manifest is empty.
-    pub fn build_to(&self, directives: &mut dyn Write) -> Result<BuiltLeanCapability, LinkDiagnostics> {
+    pub fn build_to(
+        &self,
+        directives: &mut dyn Write,
+    ) -> Result<BuiltLeanCapability, LinkDiagnostics> {
         let env_prefix = format!("LEAN_RS_CAPABILITY_{}", screaming_snake(&self.target));
         let module = self.module.clone().unwrap_or_else(|| self.target.clone());
         for name in [&self.target, &module] {
-            validate_module_name(name)
-                .map_err(|detail| LinkDiagnostics::InvalidModuleName { name: one_line(name), detail })?;
+            validate_module_name(name).map_err(|detail| LinkDiagnostics::InvalidModuleName {
+                name: one_line(name),
+                detail,
+            })?;
         }
         let emit = |out: &mut dyn Write, line: String| {
-            writeln!(out, "{line}").map_err(|e| LinkDiagnostics::lake_output(Path::new("<cargo stdout>"), e))
+            writeln!(out, "{line}")
+                .map_err(|e| LinkDiagnostics::lake_output(Path::new("<cargo stdout>"), e))
         };
         if is_docs_rs() {
-            emit(directives, format!("cargo:rustc-env={env_prefix}_MANIFEST="))?;
+            emit(
+                directives,
+                format!("cargo:rustc-env={env_prefix}_MANIFEST="),
+            )?;
             emit(directives, format!("cargo:rustc-env={env_prefix}_DYLIB="))?;
             return Ok(BuiltLeanCapability {
                 manifest_path: PathBuf::new(),
@@ -184,7 +193,11 @@ impl CargoLeanCapability {
             module,
             naming: built.convention,
             search_roots: vec![
-                built.dylib.parent().map(Path::to_path_buf).unwrap_or_default(),
+                built
+                    .dylib
+                    .parent()
+                    .map(Path::to_path_buf)
+                    .unwrap_or_default(),
                 toolchain.lib_dir.clone(),
             ],
             dependencies: vec![toolchain.runtime_library.clone()],
@@ -204,19 +217,38 @@ impl CargoLeanCapability {
             .or_else(|| std::env::var_os("OUT_DIR").map(PathBuf::from))
             .unwrap_or_else(|| lake_dir.join(super::build::CACHE_DIR));
         let manifest_path = out_dir.join(format!("lean-rs-capability-{}.json", self.target));
-        let json = serde_json::to_vec_pretty(&manifest).map_err(|e| LinkDiagnostics::lake_output(&manifest_path, e))?;
+        let json = serde_json::to_vec_pretty(&manifest)
+            .map_err(|e| LinkDiagnostics::lake_output(&manifest_path, e))?;
         write_atomically(&manifest_path, &json)?;
-        emit(directives, format!("cargo:rustc-env={env_prefix}_MANIFEST={}", manifest_path.display()))?;
-        emit(directives, format!("cargo:rustc-env={env_prefix}_DYLIB={}", built.dylib.display()))?;
-        Ok(BuiltLeanCapability { manifest_path, manifest, cache_hit: built.cache_hit })
+        emit(
+            directives,
+            format!(
+                "cargo:rustc-env={env_prefix}_MANIFEST={}",
+                manifest_path.display()
+            ),
+        )?;
+        emit(
+            directives,
+            format!(
+                "cargo:rustc-env={env_prefix}_DYLIB={}",
+                built.dylib.display()
+            ),
+        )?;
+        Ok(BuiltLeanCapability {
+            manifest_path,
+            manifest,
+            cache_hit: built.cache_hit,
+        })
     }
 
     fn resolved_lake_dir(&self) -> PathBuf {
         if self.lake_dir.is_absolute() {
             return self.lake_dir.clone();
         }
-        std::env::var_os("CARGO_MANIFEST_DIR")
-            .map_or_else(|| self.lake_dir.clone(), |dir| PathBuf::from(dir).join(&self.lake_dir))
+        std::env::var_os("CARGO_MANIFEST_DIR").map_or_else(
+            || self.lake_dir.clone(),
+            |dir| PathBuf::from(dir).join(&self.lake_dir),
+        )
     }
 }
 

@@ -43,7 +43,11 @@ impl LeanLibDecl {
     /// root with its submodules (Lake counts a root's submodules as part of the library).
     pub fn effective_globs(&self) -> Vec<Glob> {
         if self.globs.is_empty() {
-            self.roots.iter().cloned().map(Glob::AndSubmodules).collect()
+            self.roots
+                .iter()
+                .cloned()
+                .map(Glob::AndSubmodules)
+                .collect()
         } else {
             self.globs.clone()
         }
@@ -73,17 +77,27 @@ impl Lakefile {
     /// `Ok(None)` when there is neither; `Err` carries a one-line reason.
     pub fn load(root: &Path) -> Result<Option<Self>, (PathBuf, String)> {
         for (file, parse) in [
-            ("lakefile.lean", parse_lean as fn(&str) -> Result<Parsed, String>),
+            (
+                "lakefile.lean",
+                parse_lean as fn(&str) -> Result<Parsed, String>,
+            ),
             ("lakefile.toml", parse_toml),
         ] {
             let path = root.join(file);
             if !path.is_file() {
                 continue;
             }
-            let bytes = read_bounded(&path, MAX_LAKEFILE_BYTES).map_err(|e| (path.clone(), format!("cannot read it: {e}")))?;
-            let text = String::from_utf8(bytes).map_err(|_| (path.clone(), "it is not UTF-8".to_owned()))?;
+            let bytes = read_bounded(&path, MAX_LAKEFILE_BYTES)
+                .map_err(|e| (path.clone(), format!("cannot read it: {e}")))?;
+            let text = String::from_utf8(bytes)
+                .map_err(|_| (path.clone(), "it is not UTF-8".to_owned()))?;
             let parsed = parse(&text).map_err(|e| (path.clone(), e))?;
-            return Ok(Some(Self { path, package: parsed.package, src_dir: parsed.src_dir, libs: parsed.libs }));
+            return Ok(Some(Self {
+                path,
+                package: parsed.package,
+                src_dir: parsed.src_dir,
+                libs: parsed.libs,
+            }));
         }
         Ok(None)
     }
@@ -98,7 +112,11 @@ impl Lakefile {
         if self.libs.is_empty() {
             "none".to_owned()
         } else {
-            self.libs.iter().map(|l| l.name.as_str()).collect::<Vec<_>>().join(", ")
+            self.libs
+                .iter()
+                .map(|l| l.name.as_str())
+                .collect::<Vec<_>>()
+                .join(", ")
         }
     }
 }
@@ -113,29 +131,46 @@ struct Parsed {
 // ---------- lakefile.toml ----------
 
 fn parse_toml(text: &str) -> Result<Parsed, String> {
-    let table: toml::Table = toml::from_str(text).map_err(|e| format!("invalid TOML: {}", e.message()))?;
-    let string = |t: &toml::Table, key: &str| t.get(key).and_then(toml::Value::as_str).map(str::to_owned);
+    let table: toml::Table =
+        toml::from_str(text).map_err(|e| format!("invalid TOML: {}", e.message()))?;
+    let string =
+        |t: &toml::Table, key: &str| t.get(key).and_then(toml::Value::as_str).map(str::to_owned);
     let strings = |t: &toml::Table, key: &str| -> Vec<String> {
         match t.get(key) {
             Some(toml::Value::String(s)) => vec![s.clone()],
-            Some(toml::Value::Array(items)) => items.iter().filter_map(|v| v.as_str().map(str::to_owned)).collect(),
+            Some(toml::Value::Array(items)) => items
+                .iter()
+                .filter_map(|v| v.as_str().map(str::to_owned))
+                .collect(),
             _ => Vec::new(),
         }
     };
-    let mut parsed =
-        Parsed { package: string(&table, "name"), src_dir: string(&table, "srcDir"), libs: Vec::new() };
+    let mut parsed = Parsed {
+        package: string(&table, "name"),
+        src_dir: string(&table, "srcDir"),
+        libs: Vec::new(),
+    };
     let libs = match table.get("lean_lib") {
         None => &Vec::new(),
         Some(toml::Value::Array(libs)) => libs,
         Some(_) => return Err("`lean_lib` must be an array of tables ([[lean_lib]])".to_owned()),
     };
     for lib in libs {
-        let lib = lib.as_table().ok_or("a [[lean_lib]] entry is not a table")?;
+        let lib = lib
+            .as_table()
+            .ok_or("a [[lean_lib]] entry is not a table")?;
         let name = string(lib, "name").ok_or("a [[lean_lib]] entry has no `name`")?;
         let roots = strings(lib, "roots");
-        let globs = strings(lib, "globs").into_iter().map(|g| glob_from_toml(&g)).collect();
+        let globs = strings(lib, "globs")
+            .into_iter()
+            .map(|g| glob_from_toml(&g))
+            .collect();
         parsed.libs.push(LeanLibDecl {
-            roots: if roots.is_empty() { vec![name.clone()] } else { roots },
+            roots: if roots.is_empty() {
+                vec![name.clone()]
+            } else {
+                roots
+            },
             globs,
             src_dir: string(lib, "srcDir"),
             lib_name: string(lib, "libName"),
@@ -184,6 +219,53 @@ fn is_ident_rest(c: char) -> bool {
     c.is_alphanumeric() || matches!(c, '_' | '\'' | '!' | '?')
 }
 
+/// Skips a (nestable) `/- … -/` comment starting at `i`; returns the index after it.
+fn skip_block_comment(chars: &[char], mut i: usize) -> Result<usize, String> {
+    let mut depth = 0usize;
+    loop {
+        match (chars.get(i), chars.get(i + 1)) {
+            (Some('/'), Some('-')) => {
+                depth += 1;
+                i += 2;
+            }
+            (Some('-'), Some('/')) => {
+                depth -= 1;
+                i += 2;
+                if depth == 0 {
+                    return Ok(i);
+                }
+            }
+            (Some(_), _) => i += 1,
+            (None, _) => return Err("an unterminated /- comment".to_owned()),
+        }
+    }
+}
+
+/// Reads a string literal whose body starts at `i`; returns it and the index after the quote.
+fn read_string(chars: &[char], mut i: usize) -> Result<(String, usize), String> {
+    let mut s = String::new();
+    loop {
+        match chars.get(i) {
+            None => return Err("an unterminated string".to_owned()),
+            Some('"') => return Ok((s, i + 1)),
+            Some('\\') => {
+                if let Some(&next) = chars.get(i + 1) {
+                    s.push(match next {
+                        'n' => '\n',
+                        't' => '\t',
+                        other => other,
+                    });
+                }
+                i += 2;
+            }
+            Some(&other) => {
+                s.push(other);
+                i += 1;
+            }
+        }
+    }
+}
+
 fn tokenize(text: &str) -> Result<Vec<Token>, String> {
     let chars: Vec<char> = text.chars().collect();
     let mut tokens = Vec::new();
@@ -202,61 +284,35 @@ fn tokenize(text: &str) -> Result<Vec<Token>, String> {
                 i += 1;
             }
         } else if c == '/' && chars.get(i + 1) == Some(&'-') {
-            let mut depth = 0usize;
-            loop {
-                match (chars.get(i), chars.get(i + 1)) {
-                    (Some('/'), Some('-')) => {
-                        depth += 1;
-                        i += 2;
-                    }
-                    (Some('-'), Some('/')) => {
-                        depth -= 1;
-                        i += 2;
-                        if depth == 0 {
-                            break;
-                        }
-                    }
-                    (Some(_), _) => i += 1,
-                    (None, _) => return Err("an unterminated /- comment".to_owned()),
-                }
-            }
+            i = skip_block_comment(&chars, i)?;
         } else if c == '"' {
-            let mut s = String::new();
-            i += 1;
-            loop {
-                match chars.get(i) {
-                    None => return Err("an unterminated string".to_owned()),
-                    Some('"') => break,
-                    Some('\\') => {
-                        if let Some(&next) = chars.get(i + 1) {
-                            s.push(match next {
-                                'n' => '\n',
-                                't' => '\t',
-                                other => other,
-                            });
-                        }
-                        i += 2;
-                    }
-                    Some(&other) => {
-                        s.push(other);
-                        i += 1;
-                    }
-                }
-            }
-            i += 1;
-            tokens.push(Token { tok: Tok::Str(s), line_start });
+            let (string, next) = read_string(&chars, i + 1)?;
+            tokens.push(Token {
+                tok: Tok::Str(string),
+                line_start,
+            });
+            i = next;
         } else if c == '`' {
             let (name, next) = read_name(&chars, i + 1)?;
             if name.is_empty() {
-                tokens.push(Token { tok: Tok::Other('`'), line_start });
+                tokens.push(Token {
+                    tok: Tok::Other('`'),
+                    line_start,
+                });
                 i += 1;
             } else {
-                tokens.push(Token { tok: Tok::Tick(name), line_start });
+                tokens.push(Token {
+                    tok: Tok::Tick(name),
+                    line_start,
+                });
                 i = next;
             }
         } else if is_ident_start(c) || c == '«' {
             let (name, next) = read_name(&chars, i)?;
-            tokens.push(Token { tok: Tok::Ident(name), line_start });
+            tokens.push(Token {
+                tok: Tok::Ident(name),
+                line_start,
+            });
             i = next;
         } else {
             let two: String = chars[i..chars.len().min(i + 2)].iter().collect();
@@ -267,10 +323,16 @@ fn tokenize(text: &str) -> Result<Vec<Token>, String> {
                 _ => None,
             };
             if let Some(sym) = sym {
-                tokens.push(Token { tok: Tok::Sym(sym), line_start });
+                tokens.push(Token {
+                    tok: Tok::Sym(sym),
+                    line_start,
+                });
                 i += 2;
             } else {
-                tokens.push(Token { tok: Tok::Other(c), line_start });
+                tokens.push(Token {
+                    tok: Tok::Other(c),
+                    line_start,
+                });
                 i += 1;
             }
         }
@@ -284,7 +346,10 @@ fn read_name(chars: &[char], mut i: usize) -> Result<(String, usize), String> {
     loop {
         match chars.get(i) {
             Some('«') => {
-                let close = chars[i..].iter().position(|&c| c == '»').ok_or("an unterminated «name»")?;
+                let close = chars[i..]
+                    .iter()
+                    .position(|&c| c == '»')
+                    .ok_or("an unterminated «name»")?;
                 name.extend(&chars[i + 1..i + close]);
                 i += close + 1;
             }
@@ -341,11 +406,18 @@ fn parse_lean(text: &str) -> Result<Parsed, String> {
             parsed.src_dir = field_string(body, "srcDir");
         } else {
             let roots = field_array(body, "roots").map(|items| {
-                items.into_iter().filter_map(|(_, t)| if let Tok::Tick(n) = t { Some(n) } else { None }).collect::<Vec<_>>()
+                items
+                    .into_iter()
+                    .filter_map(|(_, t)| if let Tok::Tick(n) = t { Some(n) } else { None })
+                    .collect::<Vec<_>>()
             });
-            let globs = field_array(body, "globs").map(|items| items_to_globs(&items)).unwrap_or_default();
+            let globs = field_array(body, "globs")
+                .map(|items| items_to_globs(&items))
+                .unwrap_or_default();
             parsed.libs.push(LeanLibDecl {
-                roots: roots.filter(|r| !r.is_empty()).unwrap_or_else(|| vec![name.clone()]),
+                roots: roots
+                    .filter(|r| !r.is_empty())
+                    .unwrap_or_else(|| vec![name.clone()]),
                 globs,
                 src_dir: field_string(body, "srcDir"),
                 lib_name: field_string(body, "libName"),
@@ -470,7 +542,11 @@ name = "Plain"
         assert_eq!(parsed.libs[0].roots, ["Demo", "Extra"]);
         assert_eq!(
             parsed.libs[0].globs,
-            [Glob::AndSubmodules("Demo".into()), Glob::One("Extra".into()), Glob::Submodules("Sub".into())]
+            [
+                Glob::AndSubmodules("Demo".into()),
+                Glob::One("Extra".into()),
+                Glob::Submodules("Sub".into())
+            ]
         );
         assert_eq!(parsed.libs[1].roots, ["Plain"]);
         assert!(parse_toml("name = ").is_err());

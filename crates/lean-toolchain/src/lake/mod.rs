@@ -8,13 +8,13 @@ mod names;
 
 pub use build::{LakeBuild, LakeTarget, build_lake_target, build_lake_target_quiet};
 pub use capability::{
-    BuiltLeanCapability, CAPABILITY_MANIFEST_SCHEMA, CapabilityManifest, CargoLeanCapability, ManifestToolchain,
-    screaming_snake,
+    BuiltLeanCapability, CAPABILITY_MANIFEST_SCHEMA, CapabilityManifest, CargoLeanCapability,
+    ManifestToolchain, screaming_snake,
 };
 pub use lakefile::{Glob, Lakefile, LeanLibDecl};
 pub use modules::{
-    LeanModuleDescriptor, LeanModuleDiscoveryDiagnostic, LeanModuleSet, LeanModuleSetFingerprint, discover_lake_modules,
-    resolve_lake_root,
+    LeanModuleDescriptor, LeanModuleDiscoveryDiagnostic, LeanModuleSet, LeanModuleSetFingerprint,
+    discover_lake_modules, resolve_lake_root,
 };
 pub use names::{
     NamingConvention, mangle_component, mangle_name, validate_module_name, validate_package_name,

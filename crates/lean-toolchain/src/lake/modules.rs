@@ -123,7 +123,10 @@ pub enum LeanModuleDiscoveryDiagnostic {
 
 impl LeanModuleDiscoveryDiagnostic {
     fn io(path: &Path, error: impl std::fmt::Display) -> Self {
-        Self::Io { path: path.to_path_buf(), detail: one_line(&error.to_string()) }
+        Self::Io {
+            path: path.to_path_buf(),
+            detail: one_line(&error.to_string()),
+        }
     }
 }
 
@@ -143,26 +146,78 @@ pub fn discover_lake_modules(
     selected_roots: Option<&[&str]>,
 ) -> Result<LeanModuleSet, LeanModuleDiscoveryDiagnostic> {
     let lake_root =
-        resolve_lake_root(root).ok_or_else(|| LeanModuleDiscoveryDiagnostic::MissingLakeRoot { path: root.to_path_buf() })?;
+        resolve_lake_root(root).ok_or_else(|| LeanModuleDiscoveryDiagnostic::MissingLakeRoot {
+            path: root.to_path_buf(),
+        })?;
     let lakefile = Lakefile::load(&lake_root)
-        .map_err(|(path, detail)| LeanModuleDiscoveryDiagnostic::MalformedLakefile { path, detail: one_line(&detail) })?
-        .ok_or_else(|| LeanModuleDiscoveryDiagnostic::MissingLakeRoot { path: root.to_path_buf() })?;
+        .map_err(
+            |(path, detail)| LeanModuleDiscoveryDiagnostic::MalformedLakefile {
+                path,
+                detail: one_line(&detail),
+            },
+        )?
+        .ok_or_else(|| LeanModuleDiscoveryDiagnostic::MissingLakeRoot {
+            path: root.to_path_buf(),
+        })?;
     if lakefile.libs.is_empty() {
-        return Err(LeanModuleDiscoveryDiagnostic::NoLeanLib { path: lakefile.path });
+        return Err(LeanModuleDiscoveryDiagnostic::NoLeanLib {
+            path: lakefile.path,
+        });
     }
-    let package_src = lake_root.join(lakefile.src_dir.as_deref().unwrap_or("."));
+    let plan = plan(&lake_root, &lakefile, selected_roots)?;
     let mut modules: BTreeMap<String, LeanModuleDescriptor> = BTreeMap::new();
+    for (lib, src, globs) in &plan {
+        for glob in globs {
+            for (name, path) in enumerate_glob(src, glob)? {
+                check_name(&name, &path)?;
+                modules
+                    .entry(name.clone())
+                    .or_insert_with(|| LeanModuleDescriptor {
+                        name,
+                        source_path: path,
+                        source_root: src.clone(),
+                        lib: lib.clone(),
+                    });
+                if modules.len() > MAX_SCANNED_FILES {
+                    return Err(LeanModuleDiscoveryDiagnostic::io(
+                        src,
+                        "more modules than the scan limit",
+                    ));
+                }
+            }
+        }
+    }
 
-    let check_name = |name: &str, path: &Path| {
-        validate_module_name(name).map(|_| ()).map_err(|detail| LeanModuleDiscoveryDiagnostic::InvalidModuleName {
+    let modules: Vec<LeanModuleDescriptor> = modules.into_values().collect();
+    let fingerprint = fingerprint(&lake_root, &lakefile.path, &modules)?;
+    Ok(LeanModuleSet {
+        lake_root,
+        lakefile: lakefile.path,
+        package: lakefile.package,
+        modules,
+        fingerprint,
+    })
+}
+
+fn check_name(name: &str, path: &Path) -> Result<(), LeanModuleDiscoveryDiagnostic> {
+    validate_module_name(name).map(|_| ()).map_err(|detail| {
+        LeanModuleDiscoveryDiagnostic::InvalidModuleName {
             name: one_line(name),
             path: path.to_path_buf(),
             detail,
-        })
-    };
+        }
+    })
+}
 
-    // (library, source root, globs) triples to enumerate.
-    let mut plan: Vec<(String, PathBuf, Vec<Glob>)> = Vec::new();
+/// (library, source root, globs) triples to enumerate: every library's globs, or each
+/// selected root (with its submodules) under the first library whose tree holds it.
+fn plan(
+    lake_root: &Path,
+    lakefile: &Lakefile,
+    selected_roots: Option<&[&str]>,
+) -> Result<Vec<(String, PathBuf, Vec<Glob>)>, LeanModuleDiscoveryDiagnostic> {
+    let package_src = lake_root.join(lakefile.src_dir.as_deref().unwrap_or("."));
+    let mut plan = Vec::new();
     for lib in &lakefile.libs {
         check_name(&lib.name, &lakefile.path)?;
         let src = package_src.join(lib.src_dir.as_deref().unwrap_or("."));
@@ -172,66 +227,59 @@ pub fn discover_lake_modules(
         }
         plan.push((lib.name.clone(), src, lib.effective_globs()));
     }
-    if let Some(selected) = selected_roots {
-        let mut selected_plan = Vec::new();
-        for &root_name in selected {
-            check_name(root_name, &lakefile.path)?;
-            // The selected root belongs to the first library whose source tree has it.
-            let owner = plan.iter().find(|(_, src, _)| module_exists(src, root_name));
-            let Some((lib, src, _)) = owner else {
-                let src = plan.first().map_or_else(|| lake_root.clone(), |(_, s, _)| s.clone());
-                return Err(LeanModuleDiscoveryDiagnostic::MissingModuleRoot {
-                    root: root_name.to_owned(),
-                    expected: module_file(&src, root_name),
-                });
-            };
-            selected_plan.push((lib.clone(), src.clone(), vec![Glob::AndSubmodules(root_name.to_owned())]));
-        }
-        plan = selected_plan;
+    let Some(selected) = selected_roots else {
+        return Ok(plan);
+    };
+    let mut selected_plan = Vec::new();
+    for &root_name in selected {
+        check_name(root_name, &lakefile.path)?;
+        let owner = plan
+            .iter()
+            .find(|(_, src, _)| module_exists(src, root_name));
+        let Some((lib, src, _)) = owner else {
+            let src = plan
+                .first()
+                .map_or_else(|| lake_root.to_path_buf(), |(_, s, _)| s.clone());
+            return Err(LeanModuleDiscoveryDiagnostic::MissingModuleRoot {
+                root: root_name.to_owned(),
+                expected: module_file(&src, root_name),
+            });
+        };
+        selected_plan.push((
+            lib.clone(),
+            src.clone(),
+            vec![Glob::AndSubmodules(root_name.to_owned())],
+        ));
     }
+    Ok(selected_plan)
+}
 
-    for (lib, src, globs) in &plan {
-        for glob in globs {
-            let (module, include_self, include_subs) = match glob {
-                Glob::One(m) => (m, true, false),
-                Glob::Submodules(m) => (m, false, true),
-                Glob::AndSubmodules(m) => (m, true, true),
-            };
-            if !module_exists(src, module) {
-                return Err(LeanModuleDiscoveryDiagnostic::MissingModuleRoot {
-                    root: module.clone(),
-                    expected: module_file(src, module),
-                });
-            }
-            let mut found = Vec::new();
-            let file = module_file(src, module);
-            if include_self && file.is_file() {
-                found.push((module.clone(), file));
-            }
-            if include_subs {
-                let dir = module_dir(src, module);
-                if dir.is_dir() {
-                    collect_submodules(&dir, module, &mut found)?;
-                }
-            }
-            for (name, path) in found {
-                check_name(&name, &path)?;
-                modules.entry(name.clone()).or_insert_with(|| LeanModuleDescriptor {
-                    name,
-                    source_path: path,
-                    source_root: src.clone(),
-                    lib: lib.clone(),
-                });
-                if modules.len() > MAX_SCANNED_FILES {
-                    return Err(LeanModuleDiscoveryDiagnostic::io(src, "more modules than the scan limit"));
-                }
-            }
-        }
+/// The (module name, source file) pairs one glob selects under `src`.
+fn enumerate_glob(
+    src: &Path,
+    glob: &Glob,
+) -> Result<Vec<(String, PathBuf)>, LeanModuleDiscoveryDiagnostic> {
+    let (module, include_self, include_subs) = match glob {
+        Glob::One(m) => (m, true, false),
+        Glob::Submodules(m) => (m, false, true),
+        Glob::AndSubmodules(m) => (m, true, true),
+    };
+    if !module_exists(src, module) {
+        return Err(LeanModuleDiscoveryDiagnostic::MissingModuleRoot {
+            root: module.clone(),
+            expected: module_file(src, module),
+        });
     }
-
-    let modules: Vec<LeanModuleDescriptor> = modules.into_values().collect();
-    let fingerprint = fingerprint(&lake_root, &lakefile.path, &modules)?;
-    Ok(LeanModuleSet { lake_root, lakefile: lakefile.path, package: lakefile.package, modules, fingerprint })
+    let mut found = Vec::new();
+    let file = module_file(src, module);
+    if include_self && file.is_file() {
+        found.push((module.clone(), file));
+    }
+    let dir = module_dir(src, module);
+    if include_subs && dir.is_dir() {
+        collect_submodules(&dir, module, &mut found)?;
+    }
+    Ok(found)
 }
 
 fn module_file(src: &Path, module: &str) -> PathBuf {
@@ -261,7 +309,9 @@ fn collect_submodules(
     entries.sort_by_key(std::fs::DirEntry::file_name);
     for entry in entries {
         let path = entry.path();
-        let kind = entry.file_type().map_err(|e| LeanModuleDiscoveryDiagnostic::io(&path, e))?;
+        let kind = entry
+            .file_type()
+            .map_err(|e| LeanModuleDiscoveryDiagnostic::io(&path, e))?;
         let name = entry.file_name().to_string_lossy().into_owned();
         if kind.is_dir() {
             if name.starts_with('.') {
@@ -274,7 +324,10 @@ fn collect_submodules(
             out.push((format!("{prefix}.{stem}"), path));
         }
         if out.len() > MAX_SCANNED_FILES {
-            return Err(LeanModuleDiscoveryDiagnostic::io(dir, "more files than the scan limit"));
+            return Err(LeanModuleDiscoveryDiagnostic::io(
+                dir,
+                "more files than the scan limit",
+            ));
         }
     }
     Ok(())
@@ -285,7 +338,8 @@ fn fingerprint(
     lakefile: &Path,
     modules: &[LeanModuleDescriptor],
 ) -> Result<LeanModuleSetFingerprint, LeanModuleDiscoveryDiagnostic> {
-    let lakefile_sha256 = sha256_file(lakefile).map_err(|e| LeanModuleDiscoveryDiagnostic::io(lakefile, e))?;
+    let lakefile_sha256 =
+        sha256_file(lakefile).map_err(|e| LeanModuleDiscoveryDiagnostic::io(lakefile, e))?;
     let manifest = lake_root.join("lake-manifest.json");
     let manifest_sha256 = if manifest.is_file() {
         Some(sha256_file(&manifest).map_err(|e| LeanModuleDiscoveryDiagnostic::io(&manifest, e))?)
@@ -295,8 +349,15 @@ fn fingerprint(
     let mut entries: Vec<(String, &Path)> = modules
         .iter()
         .map(|m| {
-            let rel = m.source_path.strip_prefix(lake_root).unwrap_or(&m.source_path);
-            let rel = rel.components().map(|c| c.as_os_str().to_string_lossy()).collect::<Vec<_>>().join("/");
+            let rel = m
+                .source_path
+                .strip_prefix(lake_root)
+                .unwrap_or(&m.source_path);
+            let rel = rel
+                .components()
+                .map(|c| c.as_os_str().to_string_lossy())
+                .collect::<Vec<_>>()
+                .join("/");
             (rel, m.source_path.as_path())
         })
         .collect();
@@ -304,7 +365,8 @@ fn fingerprint(
     let mut hasher = Sha256::new();
     let mut max_mtime: Option<SystemTime> = None;
     for (rel, path) in &entries {
-        let contents = std::fs::read(path).map_err(|e| LeanModuleDiscoveryDiagnostic::io(path, e))?;
+        let contents =
+            std::fs::read(path).map_err(|e| LeanModuleDiscoveryDiagnostic::io(path, e))?;
         hash_entry(&mut hasher, rel, &contents);
         let mtime = std::fs::metadata(path)
             .and_then(|m| m.modified())

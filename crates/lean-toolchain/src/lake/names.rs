@@ -23,12 +23,19 @@ pub fn validate_module_name(name: &str) -> Result<Vec<&str>, String> {
         match chars.next() {
             None => return Err("it has an empty component".to_owned()),
             Some(c) if !(c.is_alphabetic() || c == '_') => {
-                return Err(format!("component `{component}` must start with a letter or `_`"));
+                return Err(format!(
+                    "component `{component}` must start with a letter or `_`"
+                ));
             }
             Some(_) => {}
         }
-        if let Some(bad) = chars.find(|c| !(c.is_alphanumeric() || matches!(c, '_' | '\'' | '!' | '?'))) {
-            return Err(format!("component `{component}` contains `{}`", bad.escape_default()));
+        if let Some(bad) =
+            chars.find(|c| !(c.is_alphanumeric() || matches!(c, '_' | '\'' | '!' | '?')))
+        {
+            return Err(format!(
+                "component `{component}` contains `{}`",
+                bad.escape_default()
+            ));
         }
     }
     Ok(components)
@@ -42,8 +49,14 @@ pub fn validate_package_name(name: &str) -> Result<(), String> {
     if name.chars().count() > 128 {
         return Err("the package name is longer than 128 characters".to_owned());
     }
-    match name.chars().find(|c| !(c.is_alphanumeric() || matches!(c, '-' | '_'))) {
-        Some(bad) => Err(format!("the package name contains `{}`", bad.escape_default())),
+    match name
+        .chars()
+        .find(|c| !(c.is_alphanumeric() || matches!(c, '-' | '_')))
+    {
+        Some(bad) => Err(format!(
+            "the package name contains `{}`",
+            bad.escape_default()
+        )),
         None => Ok(()),
     }
 }
@@ -76,7 +89,12 @@ pub fn mangle_component(text: &str) -> String {
 /// separates it with `_00` instead of `_` (or prefixes `00` at the start).
 fn needs_disambiguation(mangled: &str) -> bool {
     let rest = mangled.trim_start_matches('_');
-    let is_hex = |s: &str, n: usize| s.len() >= n && s[..n].bytes().all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b));
+    let is_hex = |s: &str, n: usize| {
+        s.len() >= n
+            && s[..n]
+                .bytes()
+                .all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b))
+    };
     match rest.as_bytes().first() {
         None => true,
         Some(b'x') => is_hex(&rest[1..], 2),
@@ -96,7 +114,9 @@ pub fn mangle_name(dotted: &str) -> String {
         match previous {
             None if needs_disambiguation(&mangled) => out.push_str("00"),
             None => {}
-            Some(prev) if prev.ends_with('_') || needs_disambiguation(&mangled) => out.push_str("_00"),
+            Some(prev) if prev.ends_with('_') || needs_disambiguation(&mangled) => {
+                out.push_str("_00");
+            }
             Some(_) => out.push('_'),
         }
         out.push_str(&mangled);
@@ -118,12 +138,20 @@ pub enum NamingConvention {
 impl NamingConvention {
     /// The convention a given Lean release uses.
     pub fn for_version(version: &LeanVersion) -> Self {
-        if (version.major, version.minor) <= (4, 26) { Self::Unqualified } else { Self::PackageQualified }
+        if (version.major, version.minor) <= (4, 26) {
+            Self::Unqualified
+        } else {
+            Self::PackageQualified
+        }
     }
 
     /// The shared-library file name Lake produces for `lib_name` of `package`.
     pub fn dylib_file_name(self, package: &str, lib_name: &str) -> String {
-        let ext = if cfg!(target_os = "macos") { "dylib" } else { "so" };
+        let ext = if cfg!(target_os = "macos") {
+            "dylib"
+        } else {
+            "so"
+        };
         match self {
             Self::Unqualified => format!("lib{lib_name}.{ext}"),
             Self::PackageQualified => format!("lib{}_{lib_name}.{ext}", mangle_component(package)),
@@ -134,7 +162,11 @@ impl NamingConvention {
     pub fn initializer_symbol(self, package: &str, module: &str) -> String {
         match self {
             Self::Unqualified => format!("initialize_{}", mangle_name(module)),
-            Self::PackageQualified => format!("initialize_{}_{}", mangle_component(package), mangle_name(module)),
+            Self::PackageQualified => format!(
+                "initialize_{}_{}",
+                mangle_component(package),
+                mangle_name(module)
+            ),
         }
     }
 }
@@ -160,11 +192,23 @@ mod tests {
         let new = NamingConvention::for_version(&LeanVersion::parse("4.27.0").unwrap());
         assert_eq!(old, NamingConvention::Unqualified);
         assert_eq!(new, NamingConvention::PackageQualified);
-        assert_eq!(old.initializer_symbol("lean-elpi", "Elpi.Ffi"), "initialize_Elpi_Ffi");
-        assert_eq!(new.initializer_symbol("lean-elpi", "Elpi.Ffi"), "initialize_lean_x2delpi_Elpi_Ffi");
+        assert_eq!(
+            old.initializer_symbol("lean-elpi", "Elpi.Ffi"),
+            "initialize_Elpi_Ffi"
+        );
+        assert_eq!(
+            new.initializer_symbol("lean-elpi", "Elpi.Ffi"),
+            "initialize_lean_x2delpi_Elpi_Ffi"
+        );
         if cfg!(target_os = "linux") {
-            assert_eq!(old.dylib_file_name("lean-elpi", "LeanElpi"), "libLeanElpi.so");
-            assert_eq!(new.dylib_file_name("lean-elpi", "LeanElpi"), "liblean_x2delpi_LeanElpi.so");
+            assert_eq!(
+                old.dylib_file_name("lean-elpi", "LeanElpi"),
+                "libLeanElpi.so"
+            );
+            assert_eq!(
+                new.dylib_file_name("lean-elpi", "LeanElpi"),
+                "liblean_x2delpi_LeanElpi.so"
+            );
         }
     }
 

@@ -6,8 +6,6 @@ use std::fs;
 use std::os::unix::fs::PermissionsExt;
 use std::path::{Path, PathBuf};
 
-
-
 /// The project-local sysroot provisioned by scripts/setup.
 pub fn real_sysroot() -> PathBuf {
     let here = Path::new(env!("CARGO_MANIFEST_DIR"));
@@ -56,7 +54,11 @@ pub fn write_manifest(root: &Path, version: &str, commit: &str) {
                    "sha256": "0".repeat(64)},
         "files": {"lib/lean/libleanshared.so": sha256(&lib), "bin/lean": sha256(&lean)},
     });
-    fs::write(root.join("lean-rs-sysroot.json"), serde_json::to_vec_pretty(&manifest).unwrap()).unwrap();
+    fs::write(
+        root.join("lean-rs-sysroot.json"),
+        serde_json::to_vec_pretty(&manifest).unwrap(),
+    )
+    .unwrap();
 }
 
 /// A runtime-only sysroot whose `bin/lean` claims `version`.
@@ -70,7 +72,11 @@ pub fn fake_runtime_only(root: &Path, version: &str, commit: &str) {
 pub fn garbage(root: &Path) {
     fs::create_dir_all(root.join("stuff")).unwrap();
     fs::write(root.join("README"), "not a sysroot").unwrap();
-    fs::write(root.join("stuff/blob.bin"), (0..=255u8).cycle().take(5000).collect::<Vec<_>>()).unwrap();
+    fs::write(
+        root.join("stuff/blob.bin"),
+        (0..=255u8).cycle().take(5000).collect::<Vec<_>>(),
+    )
+    .unwrap();
 }
 
 /// The real sysroot with its library cut to the first 4 KiB.
@@ -78,8 +84,16 @@ pub fn truncated(root: &Path) {
     let real = real_sysroot();
     fs::create_dir_all(root.join("bin")).unwrap();
     fs::copy(real.join("bin/lean"), root.join("bin/lean")).unwrap();
-    fs::copy(real.join("lean-rs-sysroot.json"), root.join("lean-rs-sysroot.json")).unwrap();
-    let head: Vec<u8> = fs::read(real.join("lib/lean/libleanshared.so")).unwrap().into_iter().take(4096).collect();
+    fs::copy(
+        real.join("lean-rs-sysroot.json"),
+        root.join("lean-rs-sysroot.json"),
+    )
+    .unwrap();
+    let head: Vec<u8> = fs::read(real.join("lib/lean/libleanshared.so"))
+        .unwrap()
+        .into_iter()
+        .take(4096)
+        .collect();
     fs::create_dir_all(root.join("lib/lean")).unwrap();
     fs::write(root.join("lib/lean/libleanshared.so"), head).unwrap();
 }
@@ -89,7 +103,11 @@ pub fn unknown_header(root: &Path) {
     fake_lean(root, "4.35.0", FAKE_COMMIT);
     small_shared_object(&root.join("lib/lean/libleanshared.so"));
     fs::create_dir_all(root.join("include/lean")).unwrap();
-    fs::write(root.join("include/lean/lean.h"), "/* not the real lean.h */\n").unwrap();
+    fs::write(
+        root.join("include/lean/lean.h"),
+        "/* not the real lean.h */\n",
+    )
+    .unwrap();
     write_exec(&root.join("bin/lake"), "#!/bin/sh\nexit 0\n");
     fs::write(root.join("lib/lean/Init.olean"), "").unwrap();
 }
@@ -97,5 +115,9 @@ pub fn unknown_header(root: &Path) {
 /// A runtime-only sysroot whose manifest is not JSON.
 pub fn malformed_manifest(root: &Path) {
     fake_runtime_only(root, "4.35.0", FAKE_COMMIT);
-    fs::write(root.join("lean-rs-sysroot.json"), "{\"schema\": 1, \"kind\": ").unwrap();
+    fs::write(
+        root.join("lean-rs-sysroot.json"),
+        "{\"schema\": 1, \"kind\": ",
+    )
+    .unwrap();
 }
