@@ -21,6 +21,10 @@ mod sysroot;
 mod version;
 mod window;
 
+/// Build-time facts about the Lean toolchain lean-rs-sys was compiled against, and the symbol
+/// allowlist, re-exported so they live in one place (lean-rs-sys).
+pub use lean_rs_sys::{LEAN_HEADER_DIGEST, LEAN_VERSION, REQUIRED_SYMBOLS};
+
 pub use diagnostics::LinkDiagnostics;
 pub use digest::{fixture_digest, sha256_bytes, sha256_file};
 pub use discovery::{
