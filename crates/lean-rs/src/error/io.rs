@@ -5,13 +5,15 @@ use crate::runtime::obj::{Obj, ObjRef};
 
 /// The `IO.Error` constructor Lean raised with.
 ///
-/// Discriminants follow the constructor order of `inductive IO.Error` in
-/// `Init/System/IOError.lean` (Lean 4.35.0); the runtime tests pin every one of them against
-/// the `lean_mk_io_error_*` exports of the real runtime.
+/// Variants follow the constructor order of `inductive IO.Error` in Lean 4.35.0; the
+/// runtime tests pin every one of them against the `lean_mk_io_error_*` exports of the real
+/// runtime. Field layouts are read from the value itself (a constructor with two object
+/// fields starts with its file name, `String` or `Option String`), so a release that adds
+/// a file name to another constructor still decodes.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum LeanExceptionKind {
-    /// `alreadyExists` (`EEXIST`, …).
+    /// `alreadyExists` (`EEXIST`, …), optionally with a file name.
     AlreadyExists,
     /// `otherError` (anything unclassified).
     OtherError,
@@ -105,27 +107,6 @@ impl LeanExceptionKind {
             Self::UserError => "userError",
         }
     }
-
-    /// Where the constructor keeps its fields: `(filename slot, os-code present)`.
-    fn layout(self) -> (FileSlot, bool) {
-        match self {
-            Self::Interrupted | Self::NoFileOrDirectory => (FileSlot::Required, true),
-            Self::InvalidArgument
-            | Self::PermissionDenied
-            | Self::ResourceExhausted
-            | Self::InappropriateType
-            | Self::NoSuchThing => (FileSlot::Optional, true),
-            Self::UnexpectedEof | Self::UserError => (FileSlot::None, false),
-            _ => (FileSlot::None, true),
-        }
-    }
-}
-
-#[derive(Clone, Copy)]
-enum FileSlot {
-    None,
-    Required,
-    Optional,
 }
 
 /// Decodes an owned `IO.Error` value into a [`LeanError::LeanException`].
@@ -150,39 +131,39 @@ fn decode_io_error_fields(
     err: ObjRef<'_, '_>,
 ) -> LeanResult<(LeanExceptionKind, Option<u32>, Option<String>)> {
     let tag = err.tag();
-    let kind = LeanExceptionKind::from_tag(tag).ok_or_else(|| {
-        LeanError::conversion(format!("IO.Error constructor tag {tag} is unknown"))
-    })?;
-    let (file_slot, has_code) = kind.layout();
+    let kind = LeanExceptionKind::from_tag(tag)
+        .ok_or_else(|| LeanError::conversion(format!("IO.Error constructor tag {tag} is unknown")))?;
     if kind == LeanExceptionKind::UnexpectedEof {
         return Ok((kind, None, None));
     }
-    let mut field = 0usize;
-    let filename = match file_slot {
-        FileSlot::None => None,
-        FileSlot::Required => {
-            field += 1;
-            Some(err.ctor_field(0)?.string()?.to_owned())
-        }
-        FileSlot::Optional => {
-            field += 1;
-            let opt = err.ctor_field(0)?;
-            if opt.is_scalar() {
-                None
-            } else {
-                Some(opt.ctor_field(0)?.string()?.to_owned())
-            }
-        }
-    };
-    // `details`/`msg` is the last object field; `osCode : UInt32` lives in the scalar area.
-    err.expect_ctor(tag, field + 1, if has_code { 4 } else { 0 })?;
-    let _details = err.ctor_field(field)?.string()?;
-    let os_code = if has_code {
-        Some(err.ctor_u32(0)?)
-    } else {
-        None
-    };
+    // Every other constructor ends with `details : String`; constructors with two object
+    // fields start with a file name (`String` or `Option String`); all but `userError`
+    // carry `osCode : UInt32` as their only scalar.
+    let (_, fields) = err.ctor_shape()?;
+    if !(1..=2).contains(&fields) {
+        return Err(LeanError::conversion(format!(
+            "IO.Error.{} has {fields} object fields, expected 1 or 2",
+            kind.as_str()
+        )));
+    }
+    let has_code = kind != LeanExceptionKind::UserError;
+    err.expect_ctor(tag, fields, if has_code { 4 } else { 0 })?;
+    let _details = err.ctor_field(fields - 1)?.string()?;
+    let filename = if fields == 2 { file_name(err.ctor_field(0)?)? } else { None };
+    let os_code = if has_code { Some(err.ctor_u32(0)?) } else { None };
     Ok((kind, os_code, filename.map(crate::error::bound_message)))
+}
+
+/// A `String` or `Option String` file-name field.
+fn file_name(field: ObjRef<'_, '_>) -> LeanResult<Option<String>> {
+    if field.scalar() == Some(0) {
+        return Ok(None);
+    }
+    if let Ok(name) = field.string() {
+        return Ok(Some(name.to_owned()));
+    }
+    field.expect_ctor(1, 1, 0)?;
+    Ok(Some(field.ctor_field(0)?.string()?.to_owned()))
 }
 
 #[cfg(test)]

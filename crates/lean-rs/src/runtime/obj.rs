@@ -44,6 +44,8 @@ impl<'lean> Obj<'lean> {
         ptr: *mut lean_object,
     ) -> Self {
         let _ = runtime;
+        // Every Lean value `lean-rs` receives or builds passes through here.
+        crate::runtime::debug_assert_attached();
         match NonNull::new(ptr) {
             Some(ptr) => Self {
                 ptr,
