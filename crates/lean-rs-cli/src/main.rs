@@ -4,6 +4,22 @@
 
 mod smoke;
 
+/// `println!` that ignores a closed stdout (e.g. `lean-rs doctor | head`) instead of panicking.
+macro_rules! say {
+    ($($arg:tt)*) => {{
+        use std::io::Write as _;
+        let _ = writeln!(std::io::stdout(), $($arg)*);
+    }};
+}
+
+/// `eprintln!` that ignores a closed stderr.
+macro_rules! esay {
+    ($($arg:tt)*) => {{
+        use std::io::Write as _;
+        let _ = writeln!(std::io::stderr(), $($arg)*);
+    }};
+}
+
 use std::io::Read;
 use std::path::{Path, PathBuf};
 use std::process::{Command, ExitCode, Stdio};
@@ -54,8 +70,8 @@ fn main() -> ExitCode {
         Commands::Smoke { library } => {
             let report = smoke::run(&library);
             match serde_json::to_string(&report) {
-                Ok(line) => println!("{line}"),
-                Err(e) => eprintln!("lean-rs __smoke: cannot encode the report: {e}"),
+                Ok(line) => say!("{line}"),
+                Err(e) => esay!("lean-rs __smoke: cannot encode the report: {e}"),
             }
             if report.ok {
                 ExitCode::SUCCESS
@@ -130,23 +146,23 @@ fn doctor(json: bool, no_smoke: bool) -> ExitCode {
     };
     if json {
         match serde_json::to_string_pretty(&report) {
-            Ok(text) => println!("{text}"),
-            Err(e) => eprintln!("lean-rs doctor: cannot encode the report: {e}"),
+            Ok(text) => say!("{text}"),
+            Err(e) => esay!("lean-rs doctor: cannot encode the report: {e}"),
         }
     } else {
         print_human(&report, &discovery);
     }
     if let Some(error) = &report.error {
-        eprintln!("{}", error.message);
+        esay!("{}", error.message);
         return ExitCode::FAILURE;
     }
     ExitCode::SUCCESS
 }
 
 fn print_human(report: &DoctorReport<'_>, discovery: &Discovery) {
-    println!("lean-rs doctor");
-    println!("supported window: {}", report.supported_window);
-    println!("candidates (in discovery order):");
+    say!("lean-rs doctor");
+    say!("supported window: {}", report.supported_window);
+    say!("candidates (in discovery order):");
     for c in &discovery.candidates {
         let status = match c.status {
             CandidateStatus::Chosen => "chosen",
@@ -159,48 +175,52 @@ fn print_human(report: &DoctorReport<'_>, discovery: &Discovery) {
             .as_ref()
             .map(|p| format!(" {}", p.display()))
             .unwrap_or_default();
-        println!("  [{status:<8}] {}{path}", c.source.label());
-        println!("             {}", c.reason);
+        say!("  [{status:<8}] {}{path}", c.source.label());
+        say!("             {}", c.reason);
     }
     if let Some(fp) = report.toolchain {
-        println!("toolchain:");
-        println!("  sysroot   {}", fp.sysroot.display());
-        println!("  kind      {}", fp.kind.as_str());
-        println!("  version   {}", fp.version);
-        println!("  commit    {}", fp.commit);
-        println!(
+        say!("toolchain:");
+        say!("  sysroot   {}", fp.sysroot.display());
+        say!("  kind      {}", fp.kind.as_str());
+        say!("  version   {}", fp.version);
+        say!("  commit    {}", fp.commit);
+        say!(
             "  platform  {}",
             fp.platform.as_deref().unwrap_or("(not reported)")
         );
-        println!("  build     {}", fp.build);
-        match &fp.header_digest {
-            Some(d) => println!("  lean.h    sha256 {d}"),
-            None => println!("  lean.h    none (runtime-only: identified by version + commit)"),
+        say!("  build     {}", fp.build);
+        if let Some(d) = &fp.header_digest {
+            say!("  lean.h    sha256 {d}");
+        } else {
+            say!("  lean.h    none (runtime-only: identified by version + commit)");
         }
-        println!("  library   {}", fp.runtime_library.display());
-        println!(
+        say!("  library   {}", fp.runtime_library.display());
+        say!(
             "  verdict   {} (inside {})",
-            report.verdict, report.supported_window
+            report.verdict,
+            report.supported_window
         );
     }
     if let Some(smoke) = &report.smoke {
-        println!("smoke test (child process, {}):", smoke.status);
+        say!("smoke test (child process, {}):", smoke.status);
         if let Some(r) = &smoke.report {
             for check in &r.checks {
-                println!("  ok  {check}");
+                say!("  ok  {check}");
             }
             if r.ok {
-                println!(
+                say!(
                     "  ok: runtime initialised in {:.1} ms; Lean export calls took {:.1} µs; child total {:.0} ms",
-                    r.init_ms, r.call_us, smoke.child_ms
+                    r.init_ms,
+                    r.call_us,
+                    smoke.child_ms
                 );
             }
         }
         if let Some(e) = &smoke.error {
-            println!("  FAILED: {e}");
+            say!("  FAILED: {e}");
         }
     }
-    println!("result: {}", if report.ok { "ok" } else { "FAILED" });
+    say!("result: {}", if report.ok { "ok" } else { "FAILED" });
 }
 
 /// Re-runs this executable as `lean-rs __smoke <library>` and collects its report.

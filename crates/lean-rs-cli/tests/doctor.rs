@@ -179,3 +179,23 @@ fn a_verified_sysroot_whose_library_is_not_a_lean_runtime_fails_the_smoke_test()
     );
     fails_with_one_line(dir.path(), "lean_rs_cli.smoke_failed", "smoke test failed");
 }
+
+#[test]
+fn a_closed_stdout_is_not_a_panic() {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_lean-rs"))
+        .args(["doctor", "--no-smoke"])
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    drop(child.stdout.take());
+    let out = child.wait_with_output().unwrap();
+    let stderr = text(&out.stderr);
+    assert!(!stderr.contains("panicked"), "{stderr}");
+    assert!(
+        out.status.code().is_some(),
+        "killed by a signal: {:?}",
+        out.status
+    );
+}
