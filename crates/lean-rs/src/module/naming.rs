@@ -232,4 +232,58 @@ mod tests {
         assert!(package_initializer_symbol("", "A").is_err());
         assert!(legacy_initializer_symbol(&"A".repeat(NAME_LIMIT + 1)).is_err());
     }
+
+    /// The mangler agrees with Lean's own `Name.mangle` compiled into libleanshared.
+    #[test]
+    #[allow(unsafe_code)]
+    fn matches_the_real_lean_name_mangle() {
+        use lean_rs_sys::lean_object;
+        type Str = unsafe extern "C" fn(*mut lean_object, *mut lean_object) -> *mut lean_object;
+        type Num = unsafe extern "C" fn(*mut lean_object, *mut lean_object) -> *mut lean_object;
+        type Mangle = unsafe extern "C" fn(*mut lean_object, *mut lean_object) -> *mut lean_object;
+        fn symbol<T: Copy>(name: &str) -> T {
+            let this = libloading::os::unix::Library::this();
+            // SAFETY: `T` is the C signature of the named 4.35.0 Lean function (see below).
+            unsafe { *this.get::<T>(name.as_bytes()).unwrap() }
+        }
+        fn lean_str(text: &str) -> *mut lean_object {
+            // SAFETY: valid UTF-8 with its byte length; runtime initialized.
+            unsafe { lean_rs_sys::lean_mk_string_from_bytes(text.as_ptr().cast(), text.len()) }
+        }
+        let runtime = crate::runtime::LeanRuntime::init().unwrap();
+        // `Name.str`/`Name.num` (constructor overrides) and `Name.mangle (n) (pre) : String`.
+        let mk_str: Str = symbol("l_Lean_Name_str___override");
+        let mk_num: Num = symbol("l_Lean_Name_num___override");
+        let mangle: Mangle = symbol("l_Lean_Name_mangle");
+        let cases: &[&[NamePart<'_>]] = &[
+            &[NamePart::Str("Elpi"), NamePart::Str("Ffi")],
+            &[NamePart::Str("lean-elpi")],
+            &[NamePart::Str("a_"), NamePart::Str("b")],
+            &[NamePart::Str("x12"), NamePart::Str("y")],
+            &[NamePart::Str("a"), NamePart::Str("1b")],
+            &[NamePart::Str("a"), NamePart::Num(7), NamePart::Str("b")],
+            &[NamePart::Num(3), NamePart::Str("z")],
+            &[NamePart::Str("λ"), NamePart::Str("_u1234"), NamePart::Str("😀x")],
+            &[NamePart::Str("Foo__"), NamePart::Str("uabcd")],
+            &[NamePart::Str(""), NamePart::Str("_")],
+        ];
+        for parts in cases {
+            let mut name = lean_rs_sys::lean_box(0);
+            for part in *parts {
+                // SAFETY: both take owned `Name`/`String`/`Nat` arguments and return a Name.
+                name = unsafe {
+                    match part {
+                        NamePart::Str(s) => mk_str(name, lean_str(s)),
+                        NamePart::Num(n) => mk_num(name, lean_rs_sys::lean_box(usize::try_from(*n).unwrap())),
+                    }
+                };
+            }
+            // SAFETY: owned `Name` and `String` in, owned `String` out.
+            let out = unsafe { mangle(name, lean_str("initialize_")) };
+            let ours = mangle_name(parts, "initialize_");
+            // SAFETY: `out` is an owned Lean String returned by Lean.
+            let theirs = unsafe { crate::runtime::obj::Obj::from_owned_raw(runtime, out) };
+            assert_eq!(theirs.borrow().string().unwrap(), ours, "{parts:?}");
+        }
+    }
 }
