@@ -22,7 +22,7 @@ pub use error::{
     CapturedEvent, DiagnosticCapture, HostFailure, HostStage, LeanCancelled, LeanDiagnosticCode,
     LeanError, LeanException, LeanExceptionKind, LeanResult, bound_message,
 };
-pub use handle::{LeanDeclaration, LeanExpr, LeanLevel, LeanName};
+pub use handle::{LeanBinderInfo, LeanDeclaration, LeanExpr, LeanLevel, LeanName};
 pub use module::{
     CAPABILITY_MANIFEST_SCHEMA, DecodeCallResult, LeanArgs, LeanBuiltCapability, LeanCapability,
     LeanCapabilityCheck, LeanCapabilityPreflight, LeanCapabilityPreflightReport, LeanExportKind,

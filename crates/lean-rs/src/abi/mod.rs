@@ -28,7 +28,7 @@
 //! | [`BigUint`](num_bigint::BigUint) / [`BigInt`](num_bigint::BigInt) | `Nat` / `Int` (any size) | object |
 //! | [`LeanStruct<T>`] | a user `structure` described by [`LeanStructure`] | object |
 
-mod containers;
+pub(crate) mod containers;
 mod io;
 mod nat;
 mod scalar;
