@@ -21,10 +21,6 @@ mod sysroot;
 mod version;
 mod window;
 
-/// Build-time facts about the Lean toolchain lean-rs-sys was compiled against, and the symbol
-/// allowlist, re-exported so they live in one place (lean-rs-sys).
-pub use lean_rs_sys::{LEAN_HEADER_DIGEST, LEAN_VERSION, REQUIRED_SYMBOLS};
-
 pub use diagnostics::LinkDiagnostics;
 pub use digest::{fixture_digest, sha256_bytes, sha256_file};
 pub use discovery::{
@@ -46,9 +42,16 @@ pub use manifest::{SYSROOT_MANIFEST, SYSROOT_MANIFEST_SCHEMA, SysrootManifest};
 pub use sysroot::{check_shared_object, inspect_sysroot, runtime_library_name};
 pub use version::{LeanVersion, LeanVersionReport, is_commit_hash, parse_version_line};
 
+/// `lean_rs_sys::REQUIRED_SYMBOLS`: the symbols lean-rs needs from `libleanshared`.
+pub const REQUIRED_SYMBOLS: &[&str] = window::facts::SYMBOLS;
+/// `lean_rs_sys::LEAN_VERSION`: the Lean version lean-rs-sys was built against.
+pub const LEAN_VERSION: &str = window::facts::VERSION;
+/// `lean_rs_sys::LEAN_HEADER_DIGEST`: the `lean.h` digest it was built against, if any.
+pub const LEAN_HEADER_DIGEST: Option<&str> = window::facts::HEADER_DIGEST;
+
 /// The symbols lean-rs needs from `libleanshared` (the allowlist lives in lean-rs-sys).
 pub fn required_symbols() -> &'static [&'static str] {
-    lean_rs_sys::REQUIRED_SYMBOLS
+    REQUIRED_SYMBOLS
 }
 
 /// The supported window rendered as text, e.g. `4.26.0 ..= 4.35.0, named releases only`.

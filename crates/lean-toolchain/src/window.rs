@@ -1,13 +1,17 @@
-//! The supported Lean window, read from `lean_rs_sys::toolchains` (its single home).
-
-use lean_rs_sys::toolchains::{KNOWN_RUNTIME_BUILDS, SUPPORTED_TOOLCHAINS, toolchain_for_digest};
+//! The supported Lean window, as rendered from `lean_rs_sys::toolchains` (its single home)
+//! by this crate's build script.
 
 use crate::version::LeanVersion;
 
+/// lean-rs-sys's tables and constants, rendered at build time (see build.rs).
+pub(crate) mod facts {
+    include!(concat!(env!("OUT_DIR"), "/lean_rs_sys_facts.rs"));
+}
+
 fn all_versions() -> impl Iterator<Item = &'static str> {
-    SUPPORTED_TOOLCHAINS
+    facts::SUPPORTED_ROWS
         .iter()
-        .flat_map(|row| row.versions.iter().copied())
+        .flat_map(|(versions, _)| versions.iter().copied())
 }
 
 /// True when `version` is a named release of the supported window.
@@ -17,15 +21,18 @@ pub fn is_supported_version(version: &LeanVersion) -> bool {
 
 /// The releases whose `lean.h` has this SHA-256 (empty when unknown).
 pub fn versions_for_header_digest(digest: &str) -> &'static [&'static str] {
-    toolchain_for_digest(digest).map_or(&[], |row| row.versions)
+    facts::SUPPORTED_ROWS
+        .iter()
+        .find(|(_, d)| *d == digest)
+        .map_or(&[], |(versions, _)| versions)
 }
 
 /// The commit a header-less runtime of `version` must report, when one is audited.
 pub fn known_runtime_commit(version: &LeanVersion) -> Option<&'static str> {
-    KNOWN_RUNTIME_BUILDS
+    facts::RUNTIME_BUILDS
         .iter()
-        .find(|build| LeanVersion::parse(build.version).as_ref() == Some(version))
-        .map(|build| build.commit)
+        .find(|(v, _)| LeanVersion::parse(v).as_ref() == Some(version))
+        .map(|(_, commit)| *commit)
 }
 
 /// The oldest and newest supported releases.
@@ -54,14 +61,10 @@ pub fn describe() -> String {
 
 /// The Lean toolchain lean-rs-sys was built against: `version (kind, commit or header digest)`.
 pub fn baked_toolchain() -> String {
-    let id = lean_rs_sys::LEAN_HEADER_DIGEST
-        .or(lean_rs_sys::LEAN_COMMIT)
+    let id = facts::HEADER_DIGEST
+        .or(facts::COMMIT)
         .unwrap_or("unidentified");
-    format!(
-        "{} ({}, {id})",
-        lean_rs_sys::LEAN_VERSION,
-        lean_rs_sys::LEAN_SYSROOT_KIND
-    )
+    format!("{} ({}, {id})", facts::VERSION, facts::KIND)
 }
 
 #[cfg(test)]
