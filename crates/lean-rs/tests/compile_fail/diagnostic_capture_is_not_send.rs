@@ -1,0 +1,7 @@
+fn require_send<T: Send>() {}
+fn require_sync<T: Sync>() {}
+
+fn main() {
+    require_send::<lean_rs::DiagnosticCapture>();
+    require_sync::<lean_rs::DiagnosticCapture>();
+}
