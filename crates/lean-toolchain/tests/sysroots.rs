@@ -364,3 +364,14 @@ fn required_symbols_come_from_lean_rs_sys() {
     // Built against the provisioned runtime-only 4.35.0 sysroot.
     assert_eq!(lean_toolchain::LEAN_VERSION, "4.35.0");
 }
+
+#[test]
+fn checked_link_directives_discover_a_supported_toolchain_from_the_environment() {
+    // Whatever this environment provides (LEAN_SYSROOT, PATH, elan, or the project-local
+    // sysroot above the crate), the build-script entry point must find a supported toolchain.
+    let fp = lean_toolchain::emit_lean_link_directives_checked()
+        .unwrap()
+        .unwrap();
+    assert!(fp.is_supported(), "{}", fp.summary());
+    assert!(fp.runtime_library.is_file());
+}
