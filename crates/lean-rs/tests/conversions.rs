@@ -4,6 +4,7 @@
 //! the value, and decodes Lean's result, so both directions are checked against Lean's own
 //! representation rather than against our encoder alone.
 
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 #![allow(unsafe_code)]
 
 use lean_rs::{IntoLean, LeanDiagnosticCode, LeanRuntime, LeanStruct, TryFromLean};
@@ -65,7 +66,10 @@ fn chars_round_trip_through_lean_string_push_and_get() {
         let out: String = dec(pushed).unwrap();
         assert_eq!(out, format!("x{c}"));
     }
-    assert_eq!(dec::<char>(0xD800).unwrap_err().code(), LeanDiagnosticCode::AbiConversion);
+    assert_eq!(
+        dec::<char>(0xD800).unwrap_err().code(),
+        LeanDiagnosticCode::AbiConversion
+    );
     assert!(dec::<char>(0x11_0000).is_err());
 }
 
@@ -208,7 +212,11 @@ fn ints_of_any_size_and_sign_round_trip_through_lean_arithmetic() {
             let (x, y): (O, O) = (enc(a.clone()), enc(b.clone()));
             let sum = if sys::lean_is_scalar(x) && sys::lean_is_scalar(y) {
                 // SAFETY: scalars.
-                unsafe { sys::lean_int64_to_int(sys::lean_scalar_to_int64(x) + sys::lean_scalar_to_int64(y)) }
+                unsafe {
+                    sys::lean_int64_to_int(
+                        sys::lean_scalar_to_int64(x) + sys::lean_scalar_to_int64(y),
+                    )
+                }
             } else {
                 // SAFETY: borrowed arguments (big path handles mixed scalar/big).
                 unsafe { sys::lean_int_big_add(x, y) }
@@ -236,7 +244,10 @@ fn float_prod_from_lean_frexp_decodes_as_tuple() {
     let back: (f64, BigInt) = dec(pair).unwrap();
     assert_eq!(back, (0.25, BigInt::from(-3)));
     let triple: O = enc((1u8, "two".to_owned(), Some(3u64)));
-    assert_eq!(dec::<(u8, String, Option<u64>)>(triple).unwrap(), (1, "two".to_owned(), Some(3)));
+    assert_eq!(
+        dec::<(u8, String, Option<u64>)>(triple).unwrap(),
+        (1, "two".to_owned(), Some(3))
+    );
     // SAFETY: owned String result.
     let s = unsafe { lean_float_to_string(2.5) };
     assert_eq!(dec::<String>(s).unwrap(), "2.500000");
@@ -246,7 +257,12 @@ fn float_prod_from_lean_frexp_decodes_as_tuple() {
 fn option_from_lean_string_get_opt_decodes() {
     let s: O = enc("aλ");
     // SAFETY: borrowed string and index.
-    let (some, none) = unsafe { (lean_string_utf8_get_opt(s, sys::lean_box(1)), lean_string_utf8_get_opt(s, sys::lean_box(99))) };
+    let (some, none) = unsafe {
+        (
+            lean_string_utf8_get_opt(s, sys::lean_box(1)),
+            lean_string_utf8_get_opt(s, sys::lean_box(99)),
+        )
+    };
     unsafe { sys::lean_dec(s) };
     assert_eq!(dec::<Option<char>>(some).unwrap(), Some('λ'));
     assert_eq!(dec::<Option<char>>(none).unwrap(), None);
@@ -273,17 +289,46 @@ fn except_and_scalars_round_trip() {
             assert_eq!(dec::<Option<_>>(enc(Some(v))).unwrap(), Some(v));
         )*};
     }
-    both_ways!(true, false, 0u8, u8::MAX, u16::MAX, u32::MAX, u64::MAX, usize::MAX);
-    both_ways!(i8::MIN, i16::MIN, i32::MIN, i64::MIN, isize::MIN, -1i32, 1.5f64, -2.25f32, 'z', ());
+    both_ways!(
+        true,
+        false,
+        0u8,
+        u8::MAX,
+        u16::MAX,
+        u32::MAX,
+        u64::MAX,
+        usize::MAX
+    );
+    both_ways!(
+        i8::MIN,
+        i16::MIN,
+        i32::MIN,
+        i64::MIN,
+        isize::MIN,
+        -1i32,
+        1.5f64,
+        -2.25f32,
+        'z',
+        ()
+    );
 }
 
 #[test]
 fn wrong_shapes_and_ranges_are_conversion_errors() {
     let code = |e: lean_rs::LeanError| e.code();
     // A Nat is not a String; a String is not an Array; an Array is not a ByteArray.
-    assert_eq!(code(dec::<String>(enc(BigUint::from(5u8))).unwrap_err()), LeanDiagnosticCode::AbiConversion);
-    assert_eq!(code(dec::<Vec<u32>>(enc("s")).unwrap_err()), LeanDiagnosticCode::AbiConversion);
-    assert_eq!(code(dec::<Vec<u8>>(enc(vec![1u32])).unwrap_err()), LeanDiagnosticCode::AbiConversion);
+    assert_eq!(
+        code(dec::<String>(enc(BigUint::from(5u8))).unwrap_err()),
+        LeanDiagnosticCode::AbiConversion
+    );
+    assert_eq!(
+        code(dec::<Vec<u32>>(enc("s")).unwrap_err()),
+        LeanDiagnosticCode::AbiConversion
+    );
+    assert_eq!(
+        code(dec::<Vec<u8>>(enc(vec![1u32])).unwrap_err()),
+        LeanDiagnosticCode::AbiConversion
+    );
     // Boxed scalars out of range.
     assert!(dec::<Option<u8>>(enc(Some(300u32))).is_err());
     assert!(dec::<Option<bool>>(enc(Some(2u8))).is_err());
@@ -336,7 +381,13 @@ impl<'lean> lean_rs::LeanStructure<'lean> for Sample {
 
 #[test]
 fn structures_with_object_and_scalar_fields_round_trip() {
-    let s = Sample { label: "ü".into(), count: BigUint::from(2u8).pow(70), weight: -0.5, tag: 0xDEAD_BEEF, flag: true };
+    let s = Sample {
+        label: "ü".into(),
+        count: BigUint::from(2u8).pow(70),
+        weight: -0.5,
+        tag: 0xDEAD_BEEF,
+        flag: true,
+    };
     let raw: O = enc(LeanStruct(s.clone()));
     // Lean's own view: two object fields, the Float at scalar offset 0.
     // SAFETY: live ctor just built; header and scalar reads within its allocation.
@@ -347,7 +398,8 @@ fn structures_with_object_and_scalar_fields_round_trip() {
     }
     let back: LeanStruct<Sample> = dec(raw).unwrap();
     assert_eq!(back.0, s);
-    let many: Vec<LeanStruct<Sample>> = dec(enc(vec![LeanStruct(s.clone()), LeanStruct(s.clone())])).unwrap();
+    let many: Vec<LeanStruct<Sample>> =
+        dec(enc(vec![LeanStruct(s.clone()), LeanStruct(s.clone())])).unwrap();
     assert_eq!(many.len(), 2);
     // A constructor with the wrong field count is rejected.
     assert!(dec::<LeanStruct<Sample>>(enc((1u8, 2u8))).is_err());

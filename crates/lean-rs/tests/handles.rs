@@ -1,6 +1,10 @@
 //! Semantic handles built and printed by Lean's own exported functions (tier 1).
 
-use lean_rs::{LeanBinderInfo, LeanDeclaration, LeanExpr, LeanLevel, LeanName, LeanRuntime, LeanThreadGuard};
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
+use lean_rs::{
+    LeanBinderInfo, LeanDeclaration, LeanExpr, LeanLevel, LeanName, LeanRuntime, LeanThreadGuard,
+};
 
 fn rt() -> &'static LeanRuntime {
     LeanRuntime::init().expect("runtime init")
@@ -15,16 +19,29 @@ fn names_are_built_compared_hashed_and_printed_by_lean() {
     let nat_add = LeanName::from_components(runtime, ["Nat", "add"]).unwrap();
     assert_eq!(nat_add.to_string(), "Nat.add");
     assert_eq!(nat_add, anon.str("Nat").unwrap().str("add").unwrap());
-    assert_ne!(nat_add, LeanName::from_components(runtime, ["Nat", "mul"]).unwrap());
+    assert_ne!(
+        nat_add,
+        LeanName::from_components(runtime, ["Nat", "mul"]).unwrap()
+    );
     assert_eq!(
         nat_add.hash_value().unwrap(),
-        LeanName::from_components(runtime, ["Nat", "add"]).unwrap().hash_value().unwrap()
+        LeanName::from_components(runtime, ["Nat", "add"])
+            .unwrap()
+            .hash_value()
+            .unwrap()
     );
     assert_ne!(nat_add.hash_value().unwrap(), anon.hash_value().unwrap());
     // Lean escapes components that are not identifiers, and renders numeric components.
     let odd = LeanName::from_components(runtime, ["a b", "c"]).unwrap();
     assert_eq!(odd.to_string(), "«a b».c");
-    assert_eq!(LeanName::from_components(runtime, ["_uniq"]).unwrap().num(7).unwrap().to_string(), "_uniq.7");
+    assert_eq!(
+        LeanName::from_components(runtime, ["_uniq"])
+            .unwrap()
+            .num(7)
+            .unwrap()
+            .to_string(),
+        "_uniq.7"
+    );
 }
 
 #[test]
@@ -44,22 +61,44 @@ fn levels_and_exprs_are_built_by_lean_and_compared_structurally() {
     assert_eq!(ty.to_string(), "Type");
     let prop = LeanExpr::sort(&zero).unwrap();
     assert_eq!(prop.to_string(), "Prop");
-    let nat = LeanExpr::constant(&LeanName::from_components(runtime, ["Nat"]).unwrap(), &[]).unwrap();
+    let nat =
+        LeanExpr::constant(&LeanName::from_components(runtime, ["Nat"]).unwrap(), &[]).unwrap();
     assert_eq!(nat.to_string(), "Nat");
-    let list_u = LeanExpr::constant(&LeanName::from_components(runtime, ["List"]).unwrap(), &[u.clone()]).unwrap();
+    let list_u = LeanExpr::constant(
+        &LeanName::from_components(runtime, ["List"]).unwrap(),
+        &[u.clone()],
+    )
+    .unwrap();
     assert!(list_u.to_string().starts_with("List"), "{list_u}");
     let x = LeanName::from_components(runtime, ["x"]).unwrap();
-    let id = LeanExpr::lambda(&x, &nat, &LeanExpr::bvar(runtime, 0).unwrap(), LeanBinderInfo::Default).unwrap();
+    let id = LeanExpr::lambda(
+        &x,
+        &nat,
+        &LeanExpr::bvar(runtime, 0).unwrap(),
+        LeanBinderInfo::Default,
+    )
+    .unwrap();
     let printed = id.to_string();
-    assert!(printed.contains("fun") && printed.contains("Nat"), "{printed}");
+    assert!(
+        printed.contains("fun") && printed.contains("Nat"),
+        "{printed}"
+    );
     let arrow = LeanExpr::forall(&x, &nat, &nat, LeanBinderInfo::Implicit).unwrap();
     assert!(arrow.to_string().contains("Nat"), "{arrow}");
     let applied = id.app(&nat).unwrap();
     assert_eq!(applied, id.app(&nat).unwrap());
     assert_ne!(applied, id);
-    assert_eq!(applied.hash_value().unwrap(), id.app(&nat).unwrap().hash_value().unwrap());
+    assert_eq!(
+        applied.hash_value().unwrap(),
+        id.app(&nat).unwrap().hash_value().unwrap()
+    );
 
-    let decl = LeanDeclaration::axiom(&LeanName::from_components(runtime, ["myAxiom"]).unwrap(), &[], &nat, false);
+    let decl = LeanDeclaration::axiom(
+        &LeanName::from_components(runtime, ["myAxiom"]).unwrap(),
+        &[],
+        &nat,
+        false,
+    );
     assert!(decl.is_ok());
 }
 
@@ -69,7 +108,9 @@ fn handles_work_on_attached_worker_threads() {
     let printed = std::thread::spawn(|| {
         let runtime = LeanRuntime::init().unwrap();
         let _guard = LeanThreadGuard::attach(runtime);
-        LeanName::from_components(runtime, ["Worker", "name"]).unwrap().to_string()
+        LeanName::from_components(runtime, ["Worker", "name"])
+            .unwrap()
+            .to_string()
     })
     .join()
     .unwrap();

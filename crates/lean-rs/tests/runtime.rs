@@ -1,14 +1,15 @@
 //! Runtime init, thread attachment, IO errors raised by real Lean code, panic containment
 //! and reference-count leaks, all against the real Lean 4.35.0 runtime (tier 1).
 
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 #![allow(unsafe_code)]
 
 use std::process::Command;
 use std::time::{Duration, Instant};
 
 use lean_rs::{
-    DiagnosticCapture, IntoLean, LeanDiagnosticCode, LeanError, LeanExceptionKind, LeanIo, LeanRuntime,
-    LeanThreadGuard, TryFromLean,
+    DiagnosticCapture, IntoLean, LeanDiagnosticCode, LeanError, LeanExceptionKind, LeanIo,
+    LeanRuntime, LeanThreadGuard, TryFromLean,
 };
 use lean_rs_sys::{self as sys, lean_object};
 use num_bigint::BigUint;
@@ -75,7 +76,9 @@ fn init_emits_the_runtime_init_span() {
     rt();
     let events = capture.events();
     assert!(
-        events.iter().any(|e| e.is_span && e.name == "lean_rs.runtime.init"),
+        events
+            .iter()
+            .any(|e| e.is_span && e.name == "lean_rs.runtime.init"),
         "{events:?}"
     );
 }
@@ -112,7 +115,9 @@ fn attached_threads_do_lean_work_concurrently() {
             })
         })
         .collect();
-    let expected: BigUint = (0..2000u64).map(|i| BigUint::from(u64::MAX) * i * 2u8).sum();
+    let expected: BigUint = (0..2000u64)
+        .map(|i| BigUint::from(u64::MAX) * i * 2u8)
+        .sum();
     for w in workers {
         assert_eq!(w.join().unwrap(), expected);
     }
@@ -146,11 +151,17 @@ fn missing_file_raises_no_file_or_directory_from_real_lean() {
     unsafe { sys::lean_dec(name) };
     let err = decode_io::<()>(res).expect_err("opening a missing file must fail");
     assert_eq!(err.code(), LeanDiagnosticCode::LeanException);
-    let LeanError::LeanException(exc) = &err else { panic!("{err:?}") };
+    let LeanError::LeanException(exc) = &err else {
+        panic!("{err:?}")
+    };
     assert_eq!(exc.kind(), LeanExceptionKind::NoFileOrDirectory);
     assert_eq!(exc.filename(), Some(path));
     assert_eq!(exc.os_code(), Some(2)); // ENOENT
-    assert!(exc.message().contains("no such file or directory"), "{}", exc.message());
+    assert!(
+        exc.message().contains("no such file or directory"),
+        "{}",
+        exc.message()
+    );
 }
 
 #[test]
@@ -159,32 +170,88 @@ fn every_io_error_constructor_decodes_to_its_kind() {
     // SAFETY (all): each constructor consumes its object arguments and returns an owned error.
     let cases: Vec<(O, K)> = unsafe {
         vec![
-            (lean_mk_io_error_already_exists(17, lean_str("d")), K::AlreadyExists),
-            (lean_mk_io_error_other_error(1, lean_str("d")), K::OtherError),
-            (lean_mk_io_error_resource_busy(16, lean_str("d")), K::ResourceBusy),
-            (lean_mk_io_error_resource_vanished(32, lean_str("d")), K::ResourceVanished),
-            (lean_mk_io_error_unsupported_operation(38, lean_str("d")), K::UnsupportedOperation),
-            (lean_mk_io_error_hardware_fault(5, lean_str("d")), K::HardwareFault),
-            (lean_mk_io_error_unsatisfied_constraints(39, lean_str("d")), K::UnsatisfiedConstraints),
-            (lean_mk_io_error_illegal_operation(25, lean_str("d")), K::IllegalOperation),
-            (lean_mk_io_error_protocol_error(71, lean_str("d")), K::ProtocolError),
-            (lean_mk_io_error_time_expired(62, lean_str("d")), K::TimeExpired),
-            (lean_mk_io_error_interrupted(lean_str("f"), 4, lean_str("d")), K::Interrupted),
-            (lean_mk_io_error_no_file_or_directory(lean_str("f"), 2, lean_str("d")), K::NoFileOrDirectory),
-            (lean_mk_io_error_invalid_argument_file(lean_str("f"), 22, lean_str("d")), K::InvalidArgument),
-            (lean_mk_io_error_permission_denied(13, lean_str("d")), K::PermissionDenied),
-            (lean_mk_io_error_resource_exhausted_file(lean_str("f"), 12, lean_str("d")), K::ResourceExhausted),
-            (lean_mk_io_error_inappropriate_type(21, lean_str("d")), K::InappropriateType),
-            (lean_mk_io_error_no_such_thing_file(lean_str("f"), 6, lean_str("d")), K::NoSuchThing),
+            (
+                lean_mk_io_error_already_exists(17, lean_str("d")),
+                K::AlreadyExists,
+            ),
+            (
+                lean_mk_io_error_other_error(1, lean_str("d")),
+                K::OtherError,
+            ),
+            (
+                lean_mk_io_error_resource_busy(16, lean_str("d")),
+                K::ResourceBusy,
+            ),
+            (
+                lean_mk_io_error_resource_vanished(32, lean_str("d")),
+                K::ResourceVanished,
+            ),
+            (
+                lean_mk_io_error_unsupported_operation(38, lean_str("d")),
+                K::UnsupportedOperation,
+            ),
+            (
+                lean_mk_io_error_hardware_fault(5, lean_str("d")),
+                K::HardwareFault,
+            ),
+            (
+                lean_mk_io_error_unsatisfied_constraints(39, lean_str("d")),
+                K::UnsatisfiedConstraints,
+            ),
+            (
+                lean_mk_io_error_illegal_operation(25, lean_str("d")),
+                K::IllegalOperation,
+            ),
+            (
+                lean_mk_io_error_protocol_error(71, lean_str("d")),
+                K::ProtocolError,
+            ),
+            (
+                lean_mk_io_error_time_expired(62, lean_str("d")),
+                K::TimeExpired,
+            ),
+            (
+                lean_mk_io_error_interrupted(lean_str("f"), 4, lean_str("d")),
+                K::Interrupted,
+            ),
+            (
+                lean_mk_io_error_no_file_or_directory(lean_str("f"), 2, lean_str("d")),
+                K::NoFileOrDirectory,
+            ),
+            (
+                lean_mk_io_error_invalid_argument_file(lean_str("f"), 22, lean_str("d")),
+                K::InvalidArgument,
+            ),
+            (
+                lean_mk_io_error_permission_denied(13, lean_str("d")),
+                K::PermissionDenied,
+            ),
+            (
+                lean_mk_io_error_resource_exhausted_file(lean_str("f"), 12, lean_str("d")),
+                K::ResourceExhausted,
+            ),
+            (
+                lean_mk_io_error_inappropriate_type(21, lean_str("d")),
+                K::InappropriateType,
+            ),
+            (
+                lean_mk_io_error_no_such_thing_file(lean_str("f"), 6, lean_str("d")),
+                K::NoSuchThing,
+            ),
             (lean_mk_io_error_eof(sys::lean_box(0)), K::UnexpectedEof),
-            (lean_mk_io_user_error(lean_str("custom failure")), K::UserError),
+            (
+                lean_mk_io_user_error(lean_str("custom failure")),
+                K::UserError,
+            ),
         ]
     };
     for (raw, kind) in cases {
         // SAFETY: wraps an owned error into an owned IO error result.
         let res = unsafe { sys::lean_io_result_mk_error(raw) };
         let err = decode_io::<String>(res).unwrap_err();
-        let LeanError::LeanException(exc) = err else { panic!("{kind:?}: {err:?}") };
+        let LeanError::LeanException(exc) = err else {
+            panic!("{kind:?}: {err:?}")
+        };
         assert_eq!(exc.kind(), kind);
         match kind {
             K::UnexpectedEof => assert_eq!(exc.message(), "end of file"),
@@ -196,7 +263,11 @@ fn every_io_error_constructor_decodes_to_its_kind() {
                 assert!(exc.os_code().is_some());
                 assert_eq!(exc.filename(), None);
             }
-            K::Interrupted | K::NoFileOrDirectory | K::InvalidArgument | K::ResourceExhausted | K::NoSuchThing => {
+            K::Interrupted
+            | K::NoFileOrDirectory
+            | K::InvalidArgument
+            | K::ResourceExhausted
+            | K::NoSuchThing => {
                 assert_eq!(exc.filename(), Some("f"));
             }
             _ => assert!(exc.os_code().is_some()),
@@ -235,7 +306,11 @@ fn lean_panic_terminates_the_process_and_parent_sees_failure() {
     let exe = std::env::current_exe().unwrap();
     let started = Instant::now();
     let out = Command::new(exe)
-        .args(["--exact", "lean_panic_terminates_the_process_and_parent_sees_failure", "--nocapture"])
+        .args([
+            "--exact",
+            "lean_panic_terminates_the_process_and_parent_sees_failure",
+            "--nocapture",
+        ])
         .env(PANIC_CHILD_ENV, "1")
         .env("LEAN_ABORT_ON_PANIC", "1")
         .env("LEAN_BACKTRACE", "0")
@@ -243,8 +318,14 @@ fn lean_panic_terminates_the_process_and_parent_sees_failure() {
         .unwrap();
     let elapsed = started.elapsed();
     let stderr = String::from_utf8_lossy(&out.stderr);
-    assert!(!out.status.success(), "child survived a Lean panic: {stderr}");
-    assert!(stderr.contains("lean-rs panic containment probe"), "{stderr}");
+    assert!(
+        !out.status.success(),
+        "child survived a Lean panic: {stderr}"
+    );
+    assert!(
+        stderr.contains("lean-rs panic containment probe"),
+        "{stderr}"
+    );
     assert!(elapsed < Duration::from_secs(20), "took {elapsed:?}");
     eprintln!("child exit: {:?} after {elapsed:?}", out.status);
 }
@@ -282,7 +363,51 @@ fn a_million_conversions_keep_rss_flat() {
     let after = rss_pages();
     let page = 4096u64;
     let growth_kib = after.saturating_sub(before) * page / 1024;
-    eprintln!("RSS before {} KiB, after {} KiB, growth {growth_kib} KiB over 1,000,000 rounds", before * 4, after * 4);
+    eprintln!(
+        "RSS before {} KiB, after {} KiB, growth {growth_kib} KiB over 1,000,000 rounds",
+        before * 4,
+        after * 4
+    );
     assert!(growth_kib < 16 * 1024, "RSS grew by {growth_kib} KiB");
 }
 
+const THREADS_CHILD_ENV: &str = "LEAN_RS_TEST_THREADS_CHILD";
+
+#[test]
+fn invalid_worker_count_falls_back_with_a_warning() {
+    if std::env::var_os(THREADS_CHILD_ENV).is_some() {
+        // Child: the capture is installed before the first `init` in this process.
+        let capture = DiagnosticCapture::install();
+        LeanRuntime::init().unwrap();
+        let warned = capture.events().iter().any(|e| {
+            e.level == tracing::Level::WARN
+                && e.message
+                    .as_deref()
+                    .is_some_and(|m| m.contains("LEAN_RS_NUM_THREADS"))
+        });
+        std::process::exit(if warned { 0 } else { 3 });
+    }
+    for (value, expect_warning) in [("zero", true), ("0", true), ("-2", true), ("2", false)] {
+        let out = Command::new(std::env::current_exe().unwrap())
+            .args([
+                "--exact",
+                "invalid_worker_count_falls_back_with_a_warning",
+                "--nocapture",
+            ])
+            .env(THREADS_CHILD_ENV, "1")
+            .env("LEAN_RS_NUM_THREADS", value)
+            .output()
+            .unwrap();
+        let code = out.status.code();
+        if expect_warning {
+            assert_eq!(
+                code,
+                Some(0),
+                "value {value:?}: {}",
+                String::from_utf8_lossy(&out.stderr)
+            );
+        } else {
+            assert_eq!(code, Some(3), "value {value:?} must not warn");
+        }
+    }
+}

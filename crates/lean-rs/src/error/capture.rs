@@ -286,7 +286,7 @@ impl fmt::Debug for DiagnosticCapture {
             .field("captured", &state.entries.len())
             .field("capacity", &state.capacity)
             .field("overflowed", &state.overflowed)
-            .finish()
+            .finish_non_exhaustive()
     }
 }
 
@@ -307,7 +307,7 @@ mod tests {
         assert_eq!(events.len(), 2, "{events:?}");
         assert!(events[0].is_span);
         assert_eq!(events[0].name, "lean_rs.test.outer");
-        assert_eq!(events[0].field("path"), Some("\"a/b\""));
+        assert_eq!(events[0].field("path"), Some("a/b"));
         assert!(!events[1].is_span);
         assert_eq!(events[1].span.as_deref(), Some("lean_rs.test.outer"));
         assert_eq!(events[1].message.as_deref(), Some("inside"));

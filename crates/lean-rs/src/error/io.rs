@@ -131,8 +131,9 @@ fn decode_io_error_fields(
     err: ObjRef<'_, '_>,
 ) -> LeanResult<(LeanExceptionKind, Option<u32>, Option<String>)> {
     let tag = err.tag();
-    let kind = LeanExceptionKind::from_tag(tag)
-        .ok_or_else(|| LeanError::conversion(format!("IO.Error constructor tag {tag} is unknown")))?;
+    let kind = LeanExceptionKind::from_tag(tag).ok_or_else(|| {
+        LeanError::conversion(format!("IO.Error constructor tag {tag} is unknown"))
+    })?;
     if kind == LeanExceptionKind::UnexpectedEof {
         return Ok((kind, None, None));
     }
@@ -149,8 +150,16 @@ fn decode_io_error_fields(
     let has_code = kind != LeanExceptionKind::UserError;
     err.expect_ctor(tag, fields, if has_code { 4 } else { 0 })?;
     let _details = err.ctor_field(fields - 1)?.string()?;
-    let filename = if fields == 2 { file_name(err.ctor_field(0)?)? } else { None };
-    let os_code = if has_code { Some(err.ctor_u32(0)?) } else { None };
+    let filename = if fields == 2 {
+        file_name(err.ctor_field(0)?)?
+    } else {
+        None
+    };
+    let os_code = if has_code {
+        Some(err.ctor_u32(0)?)
+    } else {
+        None
+    };
     Ok((kind, os_code, filename.map(crate::error::bound_message)))
 }
 

@@ -22,7 +22,7 @@ use crate::runtime::obj::{Obj, ObjRef};
 ///
 /// # Safety
 /// `raw` must be an owned object returned by a Lean export under the initialized runtime.
-unsafe fn owned<'lean>(runtime: &'lean LeanRuntime, raw: *mut lean_object) -> Obj<'lean> {
+unsafe fn owned(runtime: &LeanRuntime, raw: *mut lean_object) -> Obj<'_> {
     // SAFETY: forwarded caller contract.
     unsafe { Obj::from_owned_raw(runtime, raw) }
 }
@@ -115,7 +115,12 @@ impl<'lean> LeanName<'lean> {
         let component = component.into_lean(runtime)?;
         // SAFETY: both arguments are owned references handed to the export, which returns an
         // owned `Name`.
-        Ok(Self::from_obj(unsafe { owned(runtime, f(self.obj.clone().into_raw(), component.into_raw())) }))
+        Ok(Self::from_obj(unsafe {
+            owned(
+                runtime,
+                f(self.obj.clone().into_raw(), component.into_raw()),
+            )
+        }))
     }
 
     /// `Name.num self index` (e.g. `_uniq` → `_uniq.7`).
@@ -124,7 +129,9 @@ impl<'lean> LeanName<'lean> {
         let f = exports()?.name_mk_numeral;
         let index = num_bigint::BigUint::from(index).into_lean(runtime)?;
         // SAFETY: owned `Name` and owned `Nat` in, owned `Name` out.
-        Ok(Self::from_obj(unsafe { owned(runtime, f(self.obj.clone().into_raw(), index.into_raw())) }))
+        Ok(Self::from_obj(unsafe {
+            owned(runtime, f(self.obj.clone().into_raw(), index.into_raw()))
+        }))
     }
 
     /// Builds `a.b.c` from its string components, left to right.
@@ -132,7 +139,9 @@ impl<'lean> LeanName<'lean> {
         runtime: &'lean LeanRuntime,
         components: impl IntoIterator<Item = &'s str>,
     ) -> LeanResult<Self> {
-        components.into_iter().try_fold(Self::anonymous(runtime), |acc, part| acc.str(part))
+        components
+            .into_iter()
+            .try_fold(Self::anonymous(runtime), |acc, part| acc.str(part))
     }
 
     /// Whether this is the anonymous name.
@@ -162,14 +171,18 @@ impl<'lean> LeanLevel<'lean> {
     pub fn zero(runtime: &'lean LeanRuntime) -> LeanResult<Self> {
         let f = exports()?.level_mk_zero;
         // SAFETY: takes the unit value, returns an owned `Level`.
-        Ok(Self::from_obj(unsafe { owned(runtime, f(lean_rs_sys::lean_box(0))) }))
+        Ok(Self::from_obj(unsafe {
+            owned(runtime, f(lean_rs_sys::lean_box(0)))
+        }))
     }
 
     /// `succ self`.
     pub fn succ(&self) -> LeanResult<Self> {
         let f = exports()?.level_mk_succ;
         // SAFETY: owned `Level` in, owned `Level` out.
-        Ok(Self::from_obj(unsafe { owned(self.runtime(), f(self.obj.clone().into_raw())) }))
+        Ok(Self::from_obj(unsafe {
+            owned(self.runtime(), f(self.obj.clone().into_raw()))
+        }))
     }
 
     /// `max self other`.
@@ -177,7 +190,10 @@ impl<'lean> LeanLevel<'lean> {
         let f = exports()?.level_mk_max;
         // SAFETY: two owned `Level`s in, owned `Level` out.
         Ok(Self::from_obj(unsafe {
-            owned(self.runtime(), f(self.obj.clone().into_raw(), other.obj.clone().into_raw()))
+            owned(
+                self.runtime(),
+                f(self.obj.clone().into_raw(), other.obj.clone().into_raw()),
+            )
         }))
     }
 
@@ -186,7 +202,10 @@ impl<'lean> LeanLevel<'lean> {
         let f = exports()?.level_mk_imax;
         // SAFETY: two owned `Level`s in, owned `Level` out.
         Ok(Self::from_obj(unsafe {
-            owned(self.runtime(), f(self.obj.clone().into_raw(), other.obj.clone().into_raw()))
+            owned(
+                self.runtime(),
+                f(self.obj.clone().into_raw(), other.obj.clone().into_raw()),
+            )
         }))
     }
 
@@ -194,7 +213,9 @@ impl<'lean> LeanLevel<'lean> {
     pub fn param(name: &LeanName<'lean>) -> LeanResult<Self> {
         let f = exports()?.level_mk_param;
         // SAFETY: owned `Name` in, owned `Level` out.
-        Ok(Self::from_obj(unsafe { owned(name.runtime(), f(name.obj.clone().into_raw())) }))
+        Ok(Self::from_obj(unsafe {
+            owned(name.runtime(), f(name.obj.clone().into_raw()))
+        }))
     }
 }
 
@@ -224,9 +245,15 @@ impl LeanBinderInfo {
 }
 
 /// Encodes `List α` (`nil` = scalar 0, `cons` = constructor 1 `[head, tail]`).
-fn list_of<'lean, T: IntoLean<'lean>>(runtime: &'lean LeanRuntime, items: Vec<T>) -> LeanResult<Obj<'lean>> {
+fn list_of<'lean, T: IntoLean<'lean>>(
+    runtime: &'lean LeanRuntime,
+    items: Vec<T>,
+) -> LeanResult<Obj<'lean>> {
     let mut list = Obj::boxed(runtime, 0);
-    let encoded: Vec<Obj<'lean>> = items.into_iter().map(|x| x.into_lean(runtime)).collect::<LeanResult<_>>()?;
+    let encoded: Vec<Obj<'lean>> = items
+        .into_iter()
+        .map(|x| x.into_lean(runtime))
+        .collect::<LeanResult<_>>()?;
     for head in encoded.into_iter().rev() {
         list = crate::abi::containers::ctor_with_fields(runtime, 1, [head, list]);
     }
@@ -239,14 +266,18 @@ impl<'lean> LeanExpr<'lean> {
         let f = exports()?.expr_mk_bvar;
         let index = num_bigint::BigUint::from(index).into_lean(runtime)?;
         // SAFETY: owned `Nat` in, owned `Expr` out.
-        Ok(Self::from_obj(unsafe { owned(runtime, f(index.into_raw())) }))
+        Ok(Self::from_obj(unsafe {
+            owned(runtime, f(index.into_raw()))
+        }))
     }
 
     /// `Sort level`.
     pub fn sort(level: &LeanLevel<'lean>) -> LeanResult<Self> {
         let f = exports()?.expr_mk_sort;
         // SAFETY: owned `Level` in, owned `Expr` out.
-        Ok(Self::from_obj(unsafe { owned(level.runtime(), f(level.obj.clone().into_raw())) }))
+        Ok(Self::from_obj(unsafe {
+            owned(level.runtime(), f(level.obj.clone().into_raw()))
+        }))
     }
 
     /// The constant `name.{levels}`.
@@ -255,7 +286,9 @@ impl<'lean> LeanExpr<'lean> {
         let f = exports()?.expr_mk_const;
         let levels = list_of(runtime, levels.to_vec())?;
         // SAFETY: owned `Name` and owned `List Level` in, owned `Expr` out.
-        Ok(Self::from_obj(unsafe { owned(runtime, f(name.obj.clone().into_raw(), levels.into_raw())) }))
+        Ok(Self::from_obj(unsafe {
+            owned(runtime, f(name.obj.clone().into_raw(), levels.into_raw()))
+        }))
     }
 
     /// The application `self arg`.
@@ -263,12 +296,20 @@ impl<'lean> LeanExpr<'lean> {
         let f = exports()?.expr_mk_app;
         // SAFETY: two owned `Expr`s in, owned `Expr` out.
         Ok(Self::from_obj(unsafe {
-            owned(self.runtime(), f(self.obj.clone().into_raw(), arg.obj.clone().into_raw()))
+            owned(
+                self.runtime(),
+                f(self.obj.clone().into_raw(), arg.obj.clone().into_raw()),
+            )
         }))
     }
 
     fn binder(
-        which: unsafe extern "C" fn(*mut lean_object, *mut lean_object, *mut lean_object, u8) -> *mut lean_object,
+        which: unsafe extern "C" fn(
+            *mut lean_object,
+            *mut lean_object,
+            *mut lean_object,
+            u8,
+        ) -> *mut lean_object,
         name: &LeanName<'lean>,
         ty: &Self,
         body: &Self,
@@ -279,19 +320,46 @@ impl<'lean> LeanExpr<'lean> {
         Self::from_obj(unsafe {
             owned(
                 name.runtime(),
-                which(name.obj.clone().into_raw(), ty.obj.clone().into_raw(), body.obj.clone().into_raw(), info.tag()),
+                which(
+                    name.obj.clone().into_raw(),
+                    ty.obj.clone().into_raw(),
+                    body.obj.clone().into_raw(),
+                    info.tag(),
+                ),
             )
         })
     }
 
     /// `fun (name : ty) => body`.
-    pub fn lambda(name: &LeanName<'lean>, ty: &Self, body: &Self, info: LeanBinderInfo) -> LeanResult<Self> {
-        Ok(Self::binder(exports()?.expr_mk_lambda, name, ty, body, info))
+    pub fn lambda(
+        name: &LeanName<'lean>,
+        ty: &Self,
+        body: &Self,
+        info: LeanBinderInfo,
+    ) -> LeanResult<Self> {
+        Ok(Self::binder(
+            exports()?.expr_mk_lambda,
+            name,
+            ty,
+            body,
+            info,
+        ))
     }
 
     /// `(name : ty) → body`.
-    pub fn forall(name: &LeanName<'lean>, ty: &Self, body: &Self, info: LeanBinderInfo) -> LeanResult<Self> {
-        Ok(Self::binder(exports()?.expr_mk_forall, name, ty, body, info))
+    pub fn forall(
+        name: &LeanName<'lean>,
+        ty: &Self,
+        body: &Self,
+        info: LeanBinderInfo,
+    ) -> LeanResult<Self> {
+        Ok(Self::binder(
+            exports()?.expr_mk_forall,
+            name,
+            ty,
+            body,
+            info,
+        ))
     }
 
     /// Lean's `Expr.hash`.
@@ -326,16 +394,29 @@ impl<'lean> LeanDeclaration<'lean> {
         let val = unsafe {
             owned(
                 runtime,
-                f(name.obj.clone().into_raw(), params.into_raw(), ty.obj.clone().into_raw(), u8::from(is_unsafe)),
+                f(
+                    name.obj.clone().into_raw(),
+                    params.into_raw(),
+                    ty.obj.clone().into_raw(),
+                    u8::from(is_unsafe),
+                ),
             )
         };
         // `Declaration.axiomDecl` is the first constructor, with the value as its only field.
-        Ok(Self::from_obj(crate::abi::containers::ctor_with_fields(runtime, 0, [val])))
+        Ok(Self::from_obj(crate::abi::containers::ctor_with_fields(
+            runtime,
+            0,
+            [val],
+        )))
     }
 }
 
-fn lean_eq(f: LeanResult<unsafe extern "C" fn(*mut lean_object, *mut lean_object) -> u8>, a: &Obj<'_>, b: &Obj<'_>) -> bool {
-    match f {
+fn lean_eq(
+    f: &LeanResult<unsafe extern "C" fn(*mut lean_object, *mut lean_object) -> u8>,
+    a: &Obj<'_>,
+    b: &Obj<'_>,
+) -> bool {
+    match *f {
         // SAFETY: both arguments are borrowed and kept alive by the handles.
         Ok(f) => unsafe { f(a.as_raw(), b.as_raw()) != 0 },
         // Without Lean's comparison only identity can be asserted.
@@ -345,19 +426,19 @@ fn lean_eq(f: LeanResult<unsafe extern "C" fn(*mut lean_object, *mut lean_object
 
 impl PartialEq for LeanName<'_> {
     fn eq(&self, other: &Self) -> bool {
-        lean_eq(exports().map(|e| e.name_eq), &self.obj, &other.obj)
+        lean_eq(&exports().map(|e| e.name_eq), &self.obj, &other.obj)
     }
 }
 /// Lean's level equivalence (`lean_level_eqv`): equal after Lean normalizes both sides, so
 /// `max u 1 == max 1 u`.
 impl PartialEq for LeanLevel<'_> {
     fn eq(&self, other: &Self) -> bool {
-        lean_eq(exports().map(|e| e.level_eqv), &self.obj, &other.obj)
+        lean_eq(&exports().map(|e| e.level_eqv), &self.obj, &other.obj)
     }
 }
 impl PartialEq for LeanExpr<'_> {
     fn eq(&self, other: &Self) -> bool {
-        lean_eq(exports().map(|e| e.expr_eqv), &self.obj, &other.obj)
+        lean_eq(&exports().map(|e| e.expr_eqv), &self.obj, &other.obj)
     }
 }
 

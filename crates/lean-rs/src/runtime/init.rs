@@ -75,6 +75,9 @@ fn requested_workers() -> Option<u32> {
     parsed
 }
 
+// The `Result` is what `INIT` stores for every later caller; Lean's initializers report no
+// failures of their own today, but the slot keeps the contract if that changes.
+#[allow(clippy::unnecessary_wraps)]
 fn initialize_process() -> Result<(), LeanError> {
     let span = tracing::info_span!(target: "lean_rs", "lean_rs.runtime.init");
     let _entered = span.enter();

@@ -46,15 +46,13 @@ impl<'lean> Obj<'lean> {
         let _ = runtime;
         // Every Lean value `lean-rs` receives or builds passes through here.
         crate::runtime::debug_assert_attached();
-        match NonNull::new(ptr) {
-            Some(ptr) => Self {
-                ptr,
-                _runtime: PhantomData,
-            },
-            None => {
-                tracing::error!(target: "lean_rs", "Lean returned a null object pointer");
-                std::process::abort()
-            }
+        let Some(ptr) = NonNull::new(ptr) else {
+            tracing::error!(target: "lean_rs", "Lean returned a null object pointer");
+            std::process::abort()
+        };
+        Self {
+            ptr,
+            _runtime: PhantomData,
         }
     }
 

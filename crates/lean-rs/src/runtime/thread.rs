@@ -32,13 +32,11 @@ pub(crate) fn debug_assert_attached() {
     {
         // Deliberate: a missing guard is a programming error with no recoverable value to
         // return, and Lean would otherwise touch uninitialized per-thread state.
-        #[allow(clippy::panic)]
-        if !is_attached() {
-            panic!(
-                "lean-rs: Lean work dispatched from a thread that is not attached; \
-                 hold a LeanThreadGuard::attach(runtime) on this thread first"
-            );
-        }
+        assert!(
+            is_attached(),
+            "lean-rs: Lean work dispatched from a thread that is not attached; \
+             hold a LeanThreadGuard::attach(runtime) on this thread first"
+        );
     }
 }
 
