@@ -52,8 +52,6 @@ macro_rules! export_table {
 }
 
 export_table! {
-    /// `Int.toNat` on a big, non-negative `Int` (owned in, owned out).
-    big_int_to_nat: Obj1 = "lean_big_int_to_nat";
     /// `Name.str p s` (both owned).
     name_mk_string: Obj2 = "lean_name_mk_string";
     /// `Name.num p n` (both owned).
@@ -131,10 +129,9 @@ pub(crate) fn int_to_nat(int: Obj<'_>) -> LeanResult<Obj<'_>> {
         // A non-negative scalar `Int` (< 2^31) is the same tagged scalar as the `Nat`.
         return Ok(int);
     }
-    let f = exports()?.big_int_to_nat;
-    // SAFETY: `int` is an owned, non-negative big `Int`, which the export consumes; the
-    // result is an owned `Nat`.
-    Ok(unsafe { Obj::from_owned_raw(runtime, f(int.into_raw())) })
+    // SAFETY: `int` is an owned, non-negative big `Int`, which `lean_big_int_to_nat`
+    // consumes; the result is an owned `Nat`.
+    Ok(unsafe { Obj::from_owned_raw(runtime, sys::lean_big_int_to_nat(int.into_raw())) })
 }
 
 /// Lean's rendering of an `IO.Error` (`IO.Error.toString`), consuming it.
