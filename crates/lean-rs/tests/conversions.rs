@@ -5,6 +5,8 @@
 //! representation rather than against our encoder alone.
 
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+// Round trips must be bit-exact, so floats are compared exactly.
+#![allow(clippy::float_cmp)]
 #![allow(unsafe_code)]
 
 use lean_rs::{IntoLean, LeanDiagnosticCode, LeanRuntime, LeanStruct, TryFromLean};
@@ -47,6 +49,7 @@ fn strings_round_trip_through_lean_string_append() {
         let s2: O = enc(b);
         // SAFETY: `lean_string_append` consumes `s1`, borrows `s2`.
         let joined = unsafe { sys::lean_string_append(s1, s2) };
+        // SAFETY: releases a reference this test owns (objects are live).
         unsafe { sys::lean_dec(s2) };
         let out: String = dec(joined).unwrap();
         assert_eq!(out, format!("{a}{b}"));
@@ -80,6 +83,7 @@ fn sixteen_mebibyte_string_and_bytes_round_trip() {
     let suffix: O = enc("!");
     // SAFETY: consumes `s`, borrows `suffix`.
     let joined = unsafe { sys::lean_string_append(s, suffix) };
+    // SAFETY: releases a reference this test owns (objects are live).
     unsafe { sys::lean_dec(suffix) };
     let out: String = dec(joined).unwrap();
     assert_eq!(out.len(), big.len() + 1);
@@ -157,6 +161,7 @@ fn nats_of_any_size_round_trip_through_lean_arithmetic() {
             let (x, y): (O, O) = (enc(a.clone()), enc(b.clone()));
             // SAFETY: borrowed arguments, owned results.
             let (sum, prod) = unsafe { (sys::lean_nat_add(x, y), sys::lean_nat_mul(x, y)) };
+            // SAFETY: releases a reference this test owns (objects are live).
             unsafe {
                 sys::lean_dec(x);
                 sys::lean_dec(y);
@@ -176,6 +181,7 @@ fn nats_of_any_size_round_trip_through_lean_arithmetic() {
     let ours: O = enc(two.pow(128));
     // SAFETY: borrowed arguments.
     assert!(unsafe { sys::lean_nat_eq(parsed, ours) });
+    // SAFETY: releases a reference this test owns (objects are live).
     unsafe {
         sys::lean_dec(parsed);
         sys::lean_dec(ours);
@@ -221,6 +227,7 @@ fn ints_of_any_size_and_sign_round_trip_through_lean_arithmetic() {
                 // SAFETY: borrowed arguments (big path handles mixed scalar/big).
                 unsafe { sys::lean_int_big_add(x, y) }
             };
+            // SAFETY: releases a reference this test owns (objects are live).
             unsafe {
                 sys::lean_dec(x);
                 sys::lean_dec(y);
@@ -263,6 +270,7 @@ fn option_from_lean_string_get_opt_decodes() {
             lean_string_utf8_get_opt(s, sys::lean_box(99)),
         )
     };
+    // SAFETY: releases a reference this test owns (objects are live).
     unsafe { sys::lean_dec(s) };
     assert_eq!(dec::<Option<char>>(some).unwrap(), Some('λ'));
     assert_eq!(dec::<Option<char>>(none).unwrap(), None);

@@ -66,7 +66,7 @@ fn levels_and_exprs_are_built_by_lean_and_compared_structurally() {
     assert_eq!(nat.to_string(), "Nat");
     let list_u = LeanExpr::constant(
         &LeanName::from_components(runtime, ["List"]).unwrap(),
-        &[u.clone()],
+        std::slice::from_ref(&u),
     )
     .unwrap();
     assert!(list_u.to_string().starts_with("List"), "{list_u}");

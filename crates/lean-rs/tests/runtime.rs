@@ -100,6 +100,7 @@ fn attached_threads_do_lean_work_concurrently() {
                     let suffix: O = "!".into_c(runtime).unwrap();
                     // SAFETY: consumes `s`, borrows `suffix`.
                     let joined = unsafe { sys::lean_string_append(s, suffix) };
+                    // SAFETY: releases a reference this test owns (objects are live).
                     unsafe { sys::lean_dec(suffix) };
                     // SAFETY: owned result.
                     let back = unsafe { String::try_from_c(joined, runtime) }.unwrap();
@@ -107,6 +108,7 @@ fn attached_threads_do_lean_work_concurrently() {
                     let n: O = (BigUint::from(u64::MAX) * i).into_c(runtime).unwrap();
                     // SAFETY: borrowed arguments, owned result.
                     let sum = unsafe { sys::lean_nat_add(n, n) };
+                    // SAFETY: releases a reference this test owns (objects are live).
                     unsafe { sys::lean_dec(n) };
                     // SAFETY: owned result.
                     total += unsafe { BigUint::try_from_c(sum, runtime) }.unwrap();
@@ -148,6 +150,7 @@ fn missing_file_raises_no_file_or_directory_from_real_lean() {
     let name = lean_str(path);
     // SAFETY: borrowed filename, mode 0 (read), world token; owned IO result.
     let res = unsafe { lean_io_prim_handle_mk(name, 0, sys::lean_box(0)) };
+    // SAFETY: releases a reference this test owns (objects are live).
     unsafe { sys::lean_dec(name) };
     let err = decode_io::<()>(res).expect_err("opening a missing file must fail");
     assert_eq!(err.code(), LeanDiagnosticCode::LeanException);
@@ -167,7 +170,7 @@ fn missing_file_raises_no_file_or_directory_from_real_lean() {
 #[test]
 fn every_io_error_constructor_decodes_to_its_kind() {
     use LeanExceptionKind as K;
-    // SAFETY (all): each constructor consumes its object arguments and returns an owned error.
+    // SAFETY: each constructor consumes its object arguments and returns an owned error.
     let cases: Vec<(O, K)> = unsafe {
         vec![
             (
@@ -299,6 +302,7 @@ fn lean_panic_terminates_the_process_and_parent_sees_failure() {
         let msg = lean_str("lean-rs panic containment probe");
         // SAFETY: consumes both; with LEAN_ABORT_ON_PANIC=1 this does not return.
         let r = unsafe { lean_panic_fn(default, msg) };
+        // SAFETY: releases a reference this test owns (objects are live).
         unsafe { sys::lean_dec(r) };
         // Reaching here means Lean did not abort: report it distinctly.
         std::process::exit(0);

@@ -152,7 +152,7 @@ impl<'lean> TryFromLean<'lean> for BigInt {
             // SAFETY: borrowed big `Int` in, fresh owned `Int` out.
             unsafe { Obj::from_owned_raw(runtime, sys::lean_int_big_neg(obj.as_raw())) }
         };
-        let nat = crate::runtime::exports::int_to_nat(magnitude)?;
+        let nat = crate::runtime::exports::int_to_nat(magnitude);
         let magnitude = BigUint::try_from_lean(nat.borrow())?;
         let sign = if non_negative {
             Sign::Plus

@@ -123,15 +123,15 @@ pub(crate) fn exports() -> LeanResult<&'static LeanExports> {
 }
 
 /// `Int.toNat` for a non-negative `Int`, consuming it.
-pub(crate) fn int_to_nat(int: Obj<'_>) -> LeanResult<Obj<'_>> {
+pub(crate) fn int_to_nat(int: Obj<'_>) -> Obj<'_> {
     let runtime = int.runtime();
     if int.borrow().is_scalar() {
         // A non-negative scalar `Int` (< 2^31) is the same tagged scalar as the `Nat`.
-        return Ok(int);
+        return int;
     }
     // SAFETY: `int` is an owned, non-negative big `Int`, which `lean_big_int_to_nat`
     // consumes; the result is an owned `Nat`.
-    Ok(unsafe { Obj::from_owned_raw(runtime, sys::lean_big_int_to_nat(int.into_raw())) })
+    unsafe { Obj::from_owned_raw(runtime, sys::lean_big_int_to_nat(int.into_raw())) }
 }
 
 /// Lean's rendering of an `IO.Error` (`IO.Error.toString`), consuming it.
