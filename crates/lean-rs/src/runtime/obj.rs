@@ -422,3 +422,60 @@ impl std::fmt::Debug for ObjRef<'_, '_> {
         write!(f, "ObjRef({})", self.shape())
     }
 }
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used)]
+
+    use super::*;
+    use crate::abi::IntoLean;
+
+    fn heap_string(runtime: &LeanRuntime) -> Obj<'_> {
+        "refcount probe".into_lean(runtime).unwrap()
+    }
+
+    fn is_shared(obj: &Obj<'_>) -> bool {
+        // SAFETY: live heap object owned by `obj`; header read only.
+        unsafe { sys::lean_is_shared(obj.as_raw()) }
+    }
+
+    #[test]
+    fn clone_increments_and_drop_decrements() {
+        let runtime = LeanRuntime::init().unwrap();
+        let a = heap_string(runtime);
+        assert!(a.is_exclusive());
+        let b = a.clone();
+        assert!(is_shared(&a));
+        assert_eq!(a.as_raw(), b.as_raw());
+        drop(b);
+        assert!(a.is_exclusive());
+    }
+
+    #[test]
+    fn borrowing_and_into_raw_do_not_touch_the_count() {
+        let runtime = LeanRuntime::init().unwrap();
+        let a = heap_string(runtime);
+        let view = a.borrow();
+        assert_eq!(view.string().unwrap(), "refcount probe");
+        assert!(a.is_exclusive());
+        let owned_again = view.to_owned_obj();
+        assert!(is_shared(&a));
+        let raw = owned_again.into_raw();
+        assert!(is_shared(&a));
+        // SAFETY: `raw` carries the reference `into_raw` gave up.
+        drop(unsafe { Obj::from_owned_raw(runtime, raw) });
+        assert!(a.is_exclusive());
+    }
+
+    #[test]
+    fn scalar_handles_need_no_count() {
+        let runtime = LeanRuntime::init().unwrap();
+        let s = Obj::boxed(runtime, 41);
+        let t = s.clone();
+        assert_eq!(t.borrow().scalar(), Some(41));
+        assert!(!s.is_exclusive());
+        assert!(s.borrow().ctor_field(0).is_err());
+        assert!(s.borrow().string().is_err());
+        assert_eq!(s.borrow().shape(), "scalar 41");
+    }
+}

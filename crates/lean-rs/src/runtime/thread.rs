@@ -102,3 +102,45 @@ impl std::fmt::Debug for LeanThreadGuard<'_> {
             .finish()
     }
 }
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used)]
+
+    use super::*;
+
+    #[test]
+    fn nested_guards_balance_on_worker_threads() {
+        LeanRuntime::init().unwrap();
+        std::thread::spawn(|| {
+            let runtime = LeanRuntime::init().unwrap();
+            assert!(!is_attached());
+            {
+                let _outer = LeanThreadGuard::attach(runtime);
+                {
+                    let _inner = LeanThreadGuard::attach(runtime);
+                    assert_eq!(LeanThreadGuard::depth(), 2);
+                }
+                assert_eq!(LeanThreadGuard::depth(), 1);
+                assert!(is_attached());
+            }
+            assert_eq!(LeanThreadGuard::depth(), 0);
+            assert!(!is_attached());
+            // Re-attaching after a full detach works.
+            let _again = LeanThreadGuard::attach(runtime);
+            assert!(is_attached());
+        })
+        .join()
+        .unwrap();
+    }
+
+    #[test]
+    fn the_init_thread_is_attached_for_life() {
+        let runtime = LeanRuntime::init().unwrap();
+        // Either this thread ran the init, or another test thread did; a guard makes it
+        // attached regardless, and dropping the guard must not detach an init thread.
+        let was_init = INIT_THREAD.with(Cell::get);
+        drop(LeanThreadGuard::attach(runtime));
+        assert_eq!(is_attached(), was_init);
+    }
+}
