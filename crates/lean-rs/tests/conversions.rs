@@ -412,3 +412,21 @@ fn structures_with_object_and_scalar_fields_round_trip() {
     // A constructor with the wrong field count is rejected.
     assert!(dec::<LeanStruct<Sample>>(enc((1u8, 2u8))).is_err());
 }
+
+#[test]
+fn decoders_emit_the_abi_decode_trace_event() {
+    let capture = lean_rs::DiagnosticCapture::install();
+    let back: String = dec(enc("traced ü")).unwrap();
+    assert_eq!(back, "traced ü");
+    let back: Vec<u32> = dec(enc(vec![1u32, 2, 3])).unwrap();
+    assert_eq!(back.len(), 3);
+    let events = capture.events();
+    let decode = |shape: &str| {
+        events
+            .iter()
+            .find(|e| e.name == "lean_rs.abi.decode" && e.field("shape") == Some(shape))
+            .and_then(|e| e.field("len").map(str::to_owned))
+    };
+    assert_eq!(decode("string").as_deref(), Some("9"), "{events:?}");
+    assert_eq!(decode("array").as_deref(), Some("3"), "{events:?}");
+}
