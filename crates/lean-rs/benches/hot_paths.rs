@@ -27,36 +27,53 @@ const SIZES: [(usize, &str); 3] = [(16, "16B"), (4096, "4KiB"), (1 << 20, "1MiB"
 fn library() -> LeanLibrary<'static> {
     let runtime = LeanRuntime::init().expect("Lean runtime");
     let sysroot = lean_rs_sys::LEAN_SYSROOT.expect("lean-rs-sys built against a sysroot");
-    LeanLibrary::open_globally(runtime, PathBuf::from(sysroot).join("lib/lean/libleanshared.so"))
-        .expect("libleanshared opens")
+    LeanLibrary::open_globally(
+        runtime,
+        PathBuf::from(sysroot).join("lib/lean/libleanshared.so"),
+    )
+    .expect("libleanshared opens")
 }
 
 fn calls(c: &mut Criterion) {
     let library = library();
-    let lean = library.initialize_module_unpackaged("Lean").expect("Lean module");
-    let typed = lean.exported::<(char,), bool>("l_Char_isAlpha").expect("Char.isAlpha");
+    let lean = library
+        .initialize_module_unpackaged("Lean")
+        .expect("Lean module");
+    let typed = lean
+        .exported::<(char,), bool>("l_Char_isAlpha")
+        .expect("Char.isAlpha");
     // SAFETY: `Char.isAlpha : Char → Bool` compiles to `uint8_t (uint32_t)`.
-    let raw = unsafe { std::mem::transmute::<*mut std::ffi::c_void, extern "C" fn(u32) -> u8>(typed.address()) };
+    let raw = unsafe {
+        std::mem::transmute::<*mut std::ffi::c_void, extern "C" fn(u32) -> u8>(typed.address())
+    };
     let mut group = c.benchmark_group("call");
-    group.bench_function("typed_char_is_alpha", |b| b.iter(|| typed.call(black_box('q')).expect("call")));
-    group.bench_function("raw_fn_pointer_char_is_alpha", |b| b.iter(|| raw(black_box(u32::from('q'))) != 0));
+    group.bench_function("typed_char_is_alpha", |b| {
+        b.iter(|| typed.call(black_box('q')).expect("call"))
+    });
+    group.bench_function("raw_fn_pointer_char_is_alpha", |b| {
+        b.iter(|| raw(black_box(u32::from('q'))) != 0)
+    });
     group.finish();
 }
 
 fn strings(c: &mut Criterion) {
     let library = library();
-    let lean = library.initialize_module_unpackaged("Lean").expect("Lean module");
-    let identity = lean.exported::<(&str,), String>("lean_string_capitalize").expect("String.capitalize");
+    let lean = library
+        .initialize_module_unpackaged("Lean")
+        .expect("Lean module");
+    let identity = lean
+        .exported::<(&str,), String>("lean_string_capitalize")
+        .expect("String.capitalize");
     let mut group = c.benchmark_group("string_roundtrip");
     for (size, label) in SIZES {
-        let text = format!("A{}", "x".repeat(size - 1));
-        assert_eq!(identity.call(&text).expect("call"), text);
+        let text: &'static str = Box::leak(format!("A{}", "x".repeat(size - 1)).into_boxed_str());
+        assert_eq!(identity.call(text).expect("call"), text);
         group.throughput(Throughput::Bytes(size as u64));
-        group.bench_with_input(BenchmarkId::new("lean", label), &text, |b, text| {
-            b.iter(|| identity.call(black_box(text.as_str())).expect("call"));
+        group.bench_function(BenchmarkId::new("lean", label), |b| {
+            b.iter(|| identity.call(black_box(text)).expect("call"));
         });
         let mut dst = vec![0u8; size];
-        group.bench_with_input(BenchmarkId::new("memcpy", label), &text, |b, text| {
+        group.bench_function(BenchmarkId::new("memcpy", label), |b| {
             b.iter(|| {
                 dst.copy_from_slice(black_box(text.as_bytes()));
                 black_box(&dst);
@@ -68,8 +85,12 @@ fn strings(c: &mut Criterion) {
 
 fn arrays(c: &mut Criterion) {
     let library = library();
-    let lean = library.initialize_module_unpackaged("Lean").expect("Lean module");
-    let reverse = lean.exported::<(Vec<u64>,), Vec<u64>>("l_Array_reverse___redArg").expect("Array.reverse");
+    let lean = library
+        .initialize_module_unpackaged("Lean")
+        .expect("Lean module");
+    let reverse = lean
+        .exported::<(Vec<u64>,), Vec<u64>>("l_Array_reverse___redArg")
+        .expect("Array.reverse");
     let mut group = c.benchmark_group("array_roundtrip");
     for (size, label) in SIZES {
         let values: Vec<u64> = (0..(size / 8) as u64).collect();
