@@ -28,7 +28,10 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     let bundle = LeanLibraryBundle::open(
         runtime,
         fixtures.join("libleanelpi.so"),
-        [LeanLibraryDependency::path(fixtures.join("libleanshared.so")).export_symbols_for_dependents()],
+        [
+            LeanLibraryDependency::path(fixtures.join("libleanshared.so"))
+                .export_symbols_for_dependents(),
+        ],
     )?;
     report("library_open", start);
 

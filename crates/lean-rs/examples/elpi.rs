@@ -20,9 +20,12 @@ fn fixtures() -> Result<PathBuf, String> {
 }
 
 fn main() -> Result<(), Box<dyn std::error::Error>> {
-    let query = std::env::args().nth(1).unwrap_or_else(|| "app [1,2] [3] R".to_owned());
+    let query = std::env::args()
+        .nth(1)
+        .unwrap_or_else(|| "app [1,2] [3] R".to_owned());
     let fixtures = fixtures()?;
-    let manifest = std::env::temp_dir().join(format!("lean-elpi-{}.capability.json", std::process::id()));
+    let manifest =
+        std::env::temp_dir().join(format!("lean-elpi-{}.capability.json", std::process::id()));
     std::fs::write(
         &manifest,
         serde_json::to_vec_pretty(&serde_json::json!({
@@ -43,7 +46,9 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     let capability = LeanCapability::from_build_manifest(runtime, spec)?;
     std::fs::remove_file(&manifest)?;
     let module = capability.module()?;
-    let version = module.exported::<(), String>("leanelpi_ffi_version")?.call()?;
+    let version = module
+        .exported::<(), String>("leanelpi_ffi_version")?
+        .call()?;
     let load = module.exported::<(&str,), LeanIo<u64>>("leanelpi_ffi_load")?;
     let solve = module.exported::<(u64, &str, u64, u64), LeanIo<String>>("leanelpi_ffi_solve")?;
     let free = module.exported::<(u64,), LeanIo<()>>("leanelpi_ffi_free")?;

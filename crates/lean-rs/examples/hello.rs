@@ -9,8 +9,12 @@ use num_bigint::BigUint;
 
 fn main() -> Result<(), Box<dyn std::error::Error>> {
     let runtime = LeanRuntime::init()?;
-    let sysroot = lean_rs_sys::LEAN_SYSROOT.ok_or("lean-rs-sys was built without a Lean sysroot")?;
-    let library = LeanLibrary::open_globally(runtime, PathBuf::from(sysroot).join("lib/lean/libleanshared.so"))?;
+    let sysroot =
+        lean_rs_sys::LEAN_SYSROOT.ok_or("lean-rs-sys was built without a Lean sysroot")?;
+    let library = LeanLibrary::open_globally(
+        runtime,
+        PathBuf::from(sysroot).join("lib/lean/libleanshared.so"),
+    )?;
     // Lean's own modules were initialized by `LeanRuntime::init`; this just hands us the module.
     let lean = library.initialize_module_unpackaged("Lean")?;
 
@@ -19,7 +23,14 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
 
     let to_nat = lean.exported::<(&str,), Option<BigUint>>("l_String_toNat_x3f")?;
     let big = to_nat.call("340282366920938463463374607431768211457")?;
-    println!("String.toNat? parsed 2^128 + 1 = {}", big.map_or_else(|| "none".to_owned(), |n| n.to_string()));
-    println!("Lean {} ({})", lean_rs_sys::LEAN_RESOLVED_VERSION, lean_rs_sys::LEAN_SYSROOT_KIND);
+    println!(
+        "String.toNat? parsed 2^128 + 1 = {}",
+        big.map_or_else(|| "none".to_owned(), |n| n.to_string())
+    );
+    println!(
+        "Lean {} ({})",
+        lean_rs_sys::LEAN_RESOLVED_VERSION,
+        lean_rs_sys::LEAN_SYSROOT_KIND
+    );
     Ok(())
 }

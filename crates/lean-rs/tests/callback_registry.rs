@@ -2,6 +2,9 @@
 //! (`List.map` compiled into `libleanshared`) applying a Lean closure that calls our
 //! trampoline through the helper; plus stale-handle, wrong-payload, panic and stop.
 
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+// a test fails loudly
+
 // The test builds Lean closures and lists by hand through lean-rs-sys, as Lean-side shim code
 // would; every unsafe block states its invariant.
 #![allow(unsafe_code)]
@@ -10,20 +13,31 @@ use std::ffi::c_void;
 use std::sync::{Arc, Mutex};
 
 use lean_rs::{
-    HostStage, LeanCallbackFlow, LeanCallbackHandle, LeanCallbackStatus, LeanDiagnosticCode, LeanError,
-    LeanProgressTick, LeanRuntime, LeanStringEvent,
+    HostStage, LeanCallbackFlow, LeanCallbackHandle, LeanCallbackStatus, LeanDiagnosticCode,
+    LeanError, LeanProgressTick, LeanRuntime, LeanStringEvent,
 };
 use lean_rs_sys::lean_object;
 
 unsafe extern "C" {
-    fn lean_rs_interop_tick_callback_call(handle: usize, trampoline: usize, current: u64, total: u64) -> u8;
-    fn lean_rs_interop_string_callback_call(handle: usize, trampoline: usize, string: *mut lean_object) -> u8;
+    fn lean_rs_interop_tick_callback_call(
+        handle: usize,
+        trampoline: usize,
+        current: u64,
+        total: u64,
+    ) -> u8;
+    fn lean_rs_interop_string_callback_call(
+        handle: usize,
+        trampoline: usize,
+        string: *mut lean_object,
+    ) -> u8;
 }
 
 fn tick(handle: usize, trampoline: usize, current: u64, total: u64) -> Option<LeanCallbackStatus> {
     // SAFETY: `trampoline` is a crate trampoline from `abi_trampoline` (or 0, which the helper
     // rejects); the helper only forwards the integers.
-    LeanCallbackStatus::from_u8(unsafe { lean_rs_interop_tick_callback_call(handle, trampoline, current, total) })
+    LeanCallbackStatus::from_u8(unsafe {
+        lean_rs_interop_tick_callback_call(handle, trampoline, current, total)
+    })
 }
 
 /// An owned Lean `String` built by the runtime.
@@ -63,50 +77,98 @@ fn tick_helper_delivers_payloads_and_stop() {
     let sink = Arc::clone(&seen);
     let callback = LeanCallbackHandle::<LeanProgressTick>::register(move |t| {
         sink.lock().unwrap().push((t.current, t.total));
-        if t.current == t.total { LeanCallbackFlow::Stop } else { LeanCallbackFlow::Continue }
+        if t.current == t.total {
+            LeanCallbackFlow::Stop
+        } else {
+            LeanCallbackFlow::Continue
+        }
     })
     .unwrap();
     let (handle, trampoline) = callback.abi_parts();
     assert_eq!(tick(handle, trampoline, 1, 3), Some(LeanCallbackStatus::Ok));
-    assert_eq!(tick(handle, trampoline, u64::MAX - 1, u64::MAX), Some(LeanCallbackStatus::Ok));
-    assert_eq!(tick(handle, trampoline, 3, 3), Some(LeanCallbackStatus::Stopped));
-    assert_eq!(*seen.lock().unwrap(), [(1, 3), (u64::MAX - 1, u64::MAX), (3, 3)]);
+    assert_eq!(
+        tick(handle, trampoline, u64::MAX - 1, u64::MAX),
+        Some(LeanCallbackStatus::Ok)
+    );
+    assert_eq!(
+        tick(handle, trampoline, 3, 3),
+        Some(LeanCallbackStatus::Stopped)
+    );
+    assert_eq!(
+        *seen.lock().unwrap(),
+        [(1, 3), (u64::MAX - 1, u64::MAX), (3, 3)]
+    );
     assert!(callback.last_error().is_none());
 }
 
 #[test]
 fn stale_handles_are_detected_not_dereferenced() {
-    let callback = LeanCallbackHandle::<LeanProgressTick>::register(|_| LeanCallbackFlow::Continue).unwrap();
+    let callback =
+        LeanCallbackHandle::<LeanProgressTick>::register(|_| LeanCallbackFlow::Continue).unwrap();
     let (handle, trampoline) = callback.abi_parts();
     drop(callback);
-    assert_eq!(tick(handle, trampoline, 0, 1), Some(LeanCallbackStatus::StaleHandle));
+    assert_eq!(
+        tick(handle, trampoline, 0, 1),
+        Some(LeanCallbackStatus::StaleHandle)
+    );
     // Ids are never reused: a new registration gets a different handle.
-    let next = LeanCallbackHandle::<LeanProgressTick>::register(|_| LeanCallbackFlow::Continue).unwrap();
+    let next =
+        LeanCallbackHandle::<LeanProgressTick>::register(|_| LeanCallbackFlow::Continue).unwrap();
     assert_ne!(next.abi_handle(), handle);
-    assert_eq!(tick(handle, trampoline, 0, 1), Some(LeanCallbackStatus::StaleHandle));
-    assert_eq!(tick(12_345_678, trampoline, 0, 1), Some(LeanCallbackStatus::StaleHandle));
+    assert_eq!(
+        tick(handle, trampoline, 0, 1),
+        Some(LeanCallbackStatus::StaleHandle)
+    );
+    assert_eq!(
+        tick(12_345_678, trampoline, 0, 1),
+        Some(LeanCallbackStatus::StaleHandle)
+    );
 }
 
 #[test]
 fn mismatched_handle_helper_and_trampoline_are_wrong_payload() {
     let _runtime = LeanRuntime::init().unwrap();
-    let ticks = LeanCallbackHandle::<LeanProgressTick>::register(|_| LeanCallbackFlow::Continue).unwrap();
-    let strings = LeanCallbackHandle::<LeanStringEvent>::register(|_| LeanCallbackFlow::Continue).unwrap();
+    let ticks =
+        LeanCallbackHandle::<LeanProgressTick>::register(|_| LeanCallbackFlow::Continue).unwrap();
+    let strings =
+        LeanCallbackHandle::<LeanStringEvent>::register(|_| LeanCallbackFlow::Continue).unwrap();
     // Tick helper, string trampoline: rejected before `current` could be read as a pointer.
-    assert_eq!(tick(strings.abi_handle(), strings.abi_trampoline(), 0xdead, 1), Some(LeanCallbackStatus::WrongPayload));
+    assert_eq!(
+        tick(strings.abi_handle(), strings.abi_trampoline(), 0xdead, 1),
+        Some(LeanCallbackStatus::WrongPayload)
+    );
     // Tick helper and trampoline, but a handle registered for strings.
-    assert_eq!(tick(strings.abi_handle(), ticks.abi_trampoline(), 0, 1), Some(LeanCallbackStatus::WrongPayload));
+    assert_eq!(
+        tick(strings.abi_handle(), ticks.abi_trampoline(), 0, 1),
+        Some(LeanCallbackStatus::WrongPayload)
+    );
     // String helper with the tick trampoline, and with a tick handle.
-    assert_eq!(string_call(ticks.abi_handle(), ticks.abi_trampoline(), "x"), Some(LeanCallbackStatus::WrongPayload));
-    assert_eq!(string_call(ticks.abi_handle(), strings.abi_trampoline(), "x"), Some(LeanCallbackStatus::WrongPayload));
+    assert_eq!(
+        string_call(ticks.abi_handle(), ticks.abi_trampoline(), "x"),
+        Some(LeanCallbackStatus::WrongPayload)
+    );
+    assert_eq!(
+        string_call(ticks.abi_handle(), strings.abi_trampoline(), "x"),
+        Some(LeanCallbackStatus::WrongPayload)
+    );
     // A null trampoline never gets called.
-    assert_eq!(tick(ticks.abi_handle(), 0, 0, 1), Some(LeanCallbackStatus::WrongPayload));
+    assert_eq!(
+        tick(ticks.abi_handle(), 0, 0, 1),
+        Some(LeanCallbackStatus::WrongPayload)
+    );
     // A non-string object in the string slot.
     // SAFETY: a boxed scalar is a valid borrowed Lean value.
     let status = unsafe {
-        lean_rs_interop_string_callback_call(strings.abi_handle(), strings.abi_trampoline(), lean_rs_sys::lean_box(7))
+        lean_rs_interop_string_callback_call(
+            strings.abi_handle(),
+            strings.abi_trampoline(),
+            lean_rs_sys::lean_box(7),
+        )
     };
-    assert_eq!(LeanCallbackStatus::from_u8(status), Some(LeanCallbackStatus::WrongPayload));
+    assert_eq!(
+        LeanCallbackStatus::from_u8(status),
+        Some(LeanCallbackStatus::WrongPayload)
+    );
 }
 
 #[test]
@@ -118,11 +180,16 @@ fn panics_are_contained_and_recorded() {
     .unwrap();
     let (handle, trampoline) = callback.abi_parts();
     assert_eq!(tick(handle, trampoline, 1, 5), Some(LeanCallbackStatus::Ok));
-    assert_eq!(tick(handle, trampoline, 4, 5), Some(LeanCallbackStatus::Panic));
+    assert_eq!(
+        tick(handle, trampoline, 4, 5),
+        Some(LeanCallbackStatus::Panic)
+    );
     let err = callback.last_error().expect("the panic is recorded");
     assert_eq!(err.code(), LeanDiagnosticCode::Internal);
     assert_eq!(err.code().as_str(), "lean_rs.internal");
-    let LeanError::Host(failure) = &err else { panic!("{err:?}") };
+    let LeanError::Host(failure) = &err else {
+        panic!("{err:?}")
+    };
     assert_eq!(failure.stage(), HostStage::CallbackPanic);
     assert!(err.message().contains("tick 4 is too far"), "{err}");
     // The handle keeps working after a contained panic.
@@ -141,7 +208,10 @@ fn string_helper_copies_borrowed_lean_strings() {
     .unwrap();
     let (handle, trampoline) = callback.abi_parts();
     for text in ["", "{\"row\":1}", "λ → ∀ 😀", &"x".repeat(1 << 20)] {
-        assert_eq!(string_call(handle, trampoline, text), Some(LeanCallbackStatus::Ok));
+        assert_eq!(
+            string_call(handle, trampoline, text),
+            Some(LeanCallbackStatus::Ok)
+        );
     }
     let seen = seen.lock().unwrap();
     assert_eq!(seen.len(), 4);
@@ -170,8 +240,14 @@ unsafe extern "C" fn tick_closure_body(
     total: *mut lean_object,
     x: *mut lean_object,
 ) -> *mut lean_object {
-    let (handle, trampoline) = (lean_rs_sys::lean_unbox(handle), lean_rs_sys::lean_unbox(trampoline));
-    let (x, total) = (lean_rs_sys::lean_unbox(x) as u64, lean_rs_sys::lean_unbox(total) as u64);
+    let (handle, trampoline) = (
+        lean_rs_sys::lean_unbox(handle),
+        lean_rs_sys::lean_unbox(trampoline),
+    );
+    let (x, total) = (
+        lean_rs_sys::lean_unbox(x) as u64,
+        lean_rs_sys::lean_unbox(total) as u64,
+    );
     // SAFETY: `trampoline` is a crate trampoline (put in the closure by the test).
     let status = unsafe { lean_rs_interop_tick_callback_call(handle, trampoline, x, total) };
     lean_rs_sys::lean_box(usize::from(status))
@@ -182,7 +258,10 @@ unsafe extern "C" fn string_closure_body(
     trampoline: *mut lean_object,
     s: *mut lean_object,
 ) -> *mut lean_object {
-    let (handle, trampoline) = (lean_rs_sys::lean_unbox(handle), lean_rs_sys::lean_unbox(trampoline));
+    let (handle, trampoline) = (
+        lean_rs_sys::lean_unbox(handle),
+        lean_rs_sys::lean_unbox(trampoline),
+    );
     // SAFETY: `s` is the owned list element (a Lean string), borrowed by the helper, then
     // released here because the closure owns its argument.
     let status = unsafe { lean_rs_interop_string_callback_call(handle, trampoline, s) };
@@ -231,11 +310,19 @@ fn lean_list_map_calls_rust_through_a_closure() {
     let sink = Arc::clone(&seen);
     let callback = LeanCallbackHandle::<LeanProgressTick>::register(move |t| {
         sink.lock().unwrap().push(t.current);
-        if t.current == 3 { LeanCallbackFlow::Stop } else { LeanCallbackFlow::Continue }
+        if t.current == 3 {
+            LeanCallbackFlow::Stop
+        } else {
+            LeanCallbackFlow::Continue
+        }
     })
     .unwrap();
     let (handle, trampoline) = callback.abi_parts();
-    let f = closure(tick_closure_body as *mut c_void, 4, &[handle, trampoline, 5]);
+    let f = closure(
+        tick_closure_body as *mut c_void,
+        4,
+        &[handle, trampoline, 5],
+    );
     // SAFETY: `List.range : Nat → List Nat` and `List.map` (erased type args: `f`, `xs`, both
     // owned) are the Lean-compiled functions of libleanshared 4.35.0.
     let statuses = unsafe { map(f, range(lean_rs_sys::lean_box(5))) };
@@ -245,7 +332,11 @@ fn lean_list_map_calls_rust_through_a_closure() {
 
     // The same closure shape after the handle is dropped: every call is a stale handle.
     drop(callback);
-    let f = closure(tick_closure_body as *mut c_void, 4, &[handle, trampoline, 2]);
+    let f = closure(
+        tick_closure_body as *mut c_void,
+        4,
+        &[handle, trampoline, 2],
+    );
     // SAFETY: as above.
     let statuses = unsafe { map(f, range(lean_rs_sys::lean_box(2))) };
     assert_eq!(take_boxed_list(statuses), [1, 1]);
@@ -280,5 +371,11 @@ fn lean_list_map_streams_strings_and_contains_panics() {
     let statuses = unsafe { map(f, list) };
     assert_eq!(take_boxed_list(statuses), [0, 2, 0]);
     assert_eq!(*seen.lock().unwrap(), ["{\"a\":1}", "ünïcödé"]);
-    assert!(callback.last_error().unwrap().message().contains("callback refused boom"));
+    assert!(
+        callback
+            .last_error()
+            .unwrap()
+            .message()
+            .contains("callback refused boom")
+    );
 }

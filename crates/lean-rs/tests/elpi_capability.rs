@@ -2,6 +2,8 @@
 //! through a manifest-backed `LeanCapability` with `libleanshared` as its dependency, queried
 //! through its `@[export]`ed Lean functions. Signatures: docs/architecture/elpi-fixture.md.
 
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)] // a test fails loudly
+
 use std::path::PathBuf;
 
 use lean_rs::{

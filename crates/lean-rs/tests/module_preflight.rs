@@ -1,6 +1,8 @@
 //! `LeanCapabilityPreflight`: every stable loader code, each from a real bad input, plus the
 //! clean case against the real Lake-built ELPI capability.
 
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)] // a test fails loudly
+
 use std::path::{Path, PathBuf};
 use std::time::{Duration, SystemTime};
 
@@ -191,7 +193,11 @@ fn missing_imported_symbol() {
     let report = check(&write(dir.path(), &manifest));
     assert_eq!(codes(&report), [LeanLoaderCode::MissingImportedSymbol]);
     assert!(
-        report.first_error().unwrap().message().contains("initialize_Init"),
+        report
+            .first_error()
+            .unwrap()
+            .message()
+            .contains("initialize_Init"),
         "{:?}",
         report.errors()
     );
@@ -286,4 +292,48 @@ fn loader_codes_are_stable_strings() {
         assert_eq!(code.to_string(), id);
         assert!(!code.repair_hint().is_empty());
     }
+}
+
+/// The manifest `lean_toolchain::CargoLeanCapability` writes (extra provenance fields, bare-path
+/// dependencies) is read, checked and opened.
+#[test]
+fn lean_toolchain_manifests_are_accepted() {
+    let fixtures = fixture_dir();
+    let manifest = json!({
+        "schema": 1,
+        "package": "lean-elpi",
+        "target": "Elpi",
+        "module": "Elpi.Ffi",
+        "dylib": fixtures.join("libleanelpi.so"),
+        "initializer": "initialize_lean_x2delpi_Elpi_Ffi",
+        "naming": "package_qualified",
+        "search_roots": [fixtures],
+        "dependencies": [fixtures.join("libleanshared.so")],
+        "toolchain": {
+            "version": lean_rs_sys::LEAN_RESOLVED_VERSION,
+            "commit": lean_rs_sys::LEAN_COMMIT.unwrap_or_default(),
+            "kind": lean_rs_sys::LEAN_SYSROOT_KIND,
+            "platform": "x86_64-unknown-linux-gnu",
+            "header_digest": null
+        },
+        "cache_key": "0123"
+    });
+    let dir = tempfile::tempdir().unwrap();
+    let path = write(dir.path(), &manifest);
+    let report = check(&path);
+    assert!(report.is_ok(), "{:?}", report.errors());
+    let runtime = LeanRuntime::init().unwrap();
+    let capability =
+        LeanCapability::from_build_manifest(runtime, LeanBuiltCapability::manifest_path(&path))
+            .unwrap();
+    assert!(capability.bundle().dependencies()[0].is_global());
+    let module = capability.module().unwrap();
+    assert_eq!(
+        module
+            .exported::<(), String>("leanelpi_ffi_version")
+            .unwrap()
+            .call()
+            .unwrap(),
+        "0.3.3"
+    );
 }

@@ -112,7 +112,7 @@ impl<P: LeanCallbackPayload> std::fmt::Debug for LeanCallbackHandle<P> {
         f.debug_struct("LeanCallbackHandle")
             .field("id", &self.id)
             .field("payload", &P::NAME)
-            .finish()
+            .finish_non_exhaustive()
     }
 }
 

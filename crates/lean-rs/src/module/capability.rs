@@ -272,6 +272,7 @@ impl LeanBuiltCapability {
                         .collect(),
                     toolchain_version: None,
                     toolchain_commit: None,
+                    initializer: None,
                 })
             }
         }
@@ -432,47 +433,86 @@ fn check_manifest(
             }
         }
     }
-    // Architecture, then symbols: the primary's initializer and Lean imports, then which of
-    // those imports the dependencies define.
+    check_symbols(manifest, primary_present, &present_dependencies, errors);
+}
+
+/// Architecture, then symbols: the primary's initializer and Lean imports, then which of those
+/// imports the dependencies define.
+fn check_symbols(
+    manifest: &CapabilityManifest,
+    primary_present: bool,
+    present_dependencies: &[&Path],
+    errors: &mut Vec<LeanCapabilityCheck>,
+) {
     if !primary_present {
-        for path in &present_dependencies {
+        for path in present_dependencies {
             if let Err(detail) = elf::SymbolTable::read(path, &HashSet::new()) {
-                errors.push(LeanCapabilityCheck::new(LeanLoaderCode::UnsupportedArchitecture, detail));
+                errors.push(LeanCapabilityCheck::new(
+                    LeanLoaderCode::UnsupportedArchitecture,
+                    detail,
+                ));
             }
         }
         return;
     }
     let candidates = match naming::initializer_candidates(&manifest.package, &manifest.module) {
-        Ok(candidates) => candidates,
+        Ok(candidates) => {
+            let mut candidates = candidates.to_vec();
+            if let Some(recorded) = &manifest.initializer {
+                if !candidates.contains(recorded) {
+                    candidates.insert(0, recorded.clone());
+                }
+            }
+            candidates
+        }
         Err(err) => {
-            errors.push(LeanCapabilityCheck::new(LeanLoaderCode::MalformedManifest, err.message()));
+            errors.push(LeanCapabilityCheck::new(
+                LeanLoaderCode::MalformedManifest,
+                err.message(),
+            ));
             return;
         }
     };
-    let primary = match elf::SymbolTable::read(&manifest.dylib, &candidates.iter().map(String::as_str).collect()) {
+    let primary = match elf::SymbolTable::read(
+        &manifest.dylib,
+        &candidates.iter().map(String::as_str).collect(),
+    ) {
         Ok(table) => table,
         Err(detail) => {
-            errors.push(LeanCapabilityCheck::new(LeanLoaderCode::UnsupportedArchitecture, detail));
+            errors.push(LeanCapabilityCheck::new(
+                LeanLoaderCode::UnsupportedArchitecture,
+                detail,
+            ));
             return;
         }
     };
     if !candidates.iter().any(|s| primary.defines(s)) {
         errors.push(LeanCapabilityCheck::new(
             LeanLoaderCode::MissingInitializer,
-            format!("{} exports none of {}", manifest.dylib.display(), candidates.join(", ")),
+            format!(
+                "{} exports none of {}",
+                manifest.dylib.display(),
+                candidates.join(", ")
+            ),
         ));
     }
     let imports: HashSet<&str> = primary.lean_imports().collect();
     let mut dependency_tables = Vec::new();
-    for path in &present_dependencies {
+    for path in present_dependencies {
         match elf::SymbolTable::read(path, &imports) {
             Ok(table) => dependency_tables.push(table),
-            Err(detail) => errors.push(LeanCapabilityCheck::new(LeanLoaderCode::UnsupportedArchitecture, detail)),
+            Err(detail) => errors.push(LeanCapabilityCheck::new(
+                LeanLoaderCode::UnsupportedArchitecture,
+                detail,
+            )),
         }
     }
     if dependency_tables.len() == manifest.dependencies.len() {
-        let mut missing: Vec<&str> =
-            imports.iter().copied().filter(|sym| !dependency_tables.iter().any(|t| t.defines(sym))).collect();
+        let mut missing: Vec<&str> = imports
+            .iter()
+            .copied()
+            .filter(|sym| !dependency_tables.iter().any(|t| t.defines(sym)))
+            .collect();
         missing.sort_unstable();
         if !missing.is_empty() {
             errors.push(LeanCapabilityCheck::new(
@@ -504,6 +544,7 @@ pub struct LeanCapability<'lean> {
 impl<'lean> LeanCapability<'lean> {
     /// Opens the capability described by a build manifest. On failure the error (code
     /// `lean_rs.module_init`) names the failing loader code and its repair hint.
+    #[allow(clippy::needless_pass_by_value)] // by value: the descriptor is consumed by design
     pub fn from_build_manifest(
         runtime: &'lean LeanRuntime,
         capability: LeanBuiltCapability,

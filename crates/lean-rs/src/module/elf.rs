@@ -32,24 +32,35 @@ impl SymbolTable {
     /// (unreadable, not ELF, wrong architecture, malformed).
     pub(crate) fn read(path: &Path, wanted: &HashSet<&str>) -> Result<Self, String> {
         let shown = path.display();
-        let mut file = std::fs::File::open(path).map_err(|e| format!("cannot read {shown}: {e}"))?;
-        let file_len = file.metadata().map_err(|e| format!("cannot read {shown}: {e}"))?.len();
+        let mut file =
+            std::fs::File::open(path).map_err(|e| format!("cannot read {shown}: {e}"))?;
+        let file_len = file
+            .metadata()
+            .map_err(|e| format!("cannot read {shown}: {e}"))?
+            .len();
         let mut read_at = |at: u64, len: u64| -> Result<Vec<u8>, String> {
             if len > SECTION_LIMIT || at.checked_add(len).is_none_or(|end| end > file_len) {
                 return Err(format!("{shown} is truncated or malformed"));
             }
             let len = usize::try_from(len).map_err(|_| format!("{shown} is malformed"))?;
             let mut bytes = vec![0; len];
-            file.seek(SeekFrom::Start(at)).map_err(|e| format!("cannot read {shown}: {e}"))?;
-            file.read_exact(&mut bytes).map_err(|e| format!("cannot read {shown}: {e}"))?;
+            file.seek(SeekFrom::Start(at))
+                .map_err(|e| format!("cannot read {shown}: {e}"))?;
+            file.read_exact(&mut bytes)
+                .map_err(|e| format!("cannot read {shown}: {e}"))?;
             Ok(bytes)
         };
-        let header = read_at(0, 64.min(file_len)).map_err(|_| format!("{shown} is not a native shared object"))?;
+        let header = read_at(0, 64.min(file_len))
+            .map_err(|_| format!("{shown} is not a native shared object"))?;
         if header.len() < 64 || &header[..4] != b"\x7fELF" {
-            return Err(format!("{shown} is not a native shared object (no ELF header)"));
+            return Err(format!(
+                "{shown} is not a native shared object (no ELF header)"
+            ));
         }
         if header[4] != 2 || header[5] != 1 {
-            return Err(format!("{shown} is not a 64-bit little-endian ELF object, as this target needs"));
+            return Err(format!(
+                "{shown} is not a 64-bit little-endian ELF object, as this target needs"
+            ));
         }
         let machine = u16_at(&header, 18);
         if Some(machine) != target_machine() {
@@ -76,8 +87,12 @@ impl SymbolTable {
         for index in 0..count {
             let Some(s) = section(index) else { break };
             if u32_at(s, 4) == SHT_DYNSYM {
-                let strings = section(u64::from(u32_at(s, 40))).ok_or_else(|| format!("{shown} is malformed"))?;
-                dynamic = Some(((u64_at(s, 24), u64_at(s, 32)), (u64_at(strings, 24), u64_at(strings, 32))));
+                let strings = section(u64::from(u32_at(s, 40)))
+                    .ok_or_else(|| format!("{shown} is malformed"))?;
+                dynamic = Some((
+                    (u64_at(s, 24), u64_at(s, 32)),
+                    (u64_at(strings, 24), u64_at(strings, 32)),
+                ));
                 break;
             }
         }
@@ -87,13 +102,24 @@ impl SymbolTable {
         let symbols = read_at(sym_at, sym_len)?;
         let strings = read_at(str_at, str_len)?;
 
+        Ok(Self::collect(&symbols, &strings, wanted))
+    }
+
+    /// Walks the `Elf64_Sym` entries (24 bytes each) of a `.dynsym` section.
+    fn collect(symbols: &[u8], strings: &[u8], wanted: &HashSet<&str>) -> Self {
         let mut defined = HashSet::new();
         let mut lean_imports = Vec::new();
         for entry in symbols.chunks_exact(SYMBOL_BYTES) {
-            let Ok(name_at) = usize::try_from(u32_at(entry, 0)) else { continue };
-            let Some(tail) = strings.get(name_at..) else { continue };
+            let Ok(name_at) = usize::try_from(u32_at(entry, 0)) else {
+                continue;
+            };
+            let Some(tail) = strings.get(name_at..) else {
+                continue;
+            };
             // `CStr` finds the terminator with the (optimized) libcore `memchr`.
-            let Ok(name) = std::ffi::CStr::from_bytes_until_nul(tail) else { continue };
+            let Ok(name) = std::ffi::CStr::from_bytes_until_nul(tail) else {
+                continue;
+            };
             let Ok(name) = name.to_str() else { continue };
             if name.is_empty() {
                 continue;
@@ -103,11 +129,16 @@ impl SymbolTable {
                 if wanted.contains(name) {
                     defined.insert(name.to_owned());
                 }
-            } else if entry[4] >> 4 != STB_WEAK && LEAN_SYMBOL_PREFIXES.iter().any(|p| name.starts_with(p)) {
+            } else if entry[4] >> 4 != STB_WEAK
+                && LEAN_SYMBOL_PREFIXES.iter().any(|p| name.starts_with(p))
+            {
                 lean_imports.push(name.to_owned());
             }
         }
-        Ok(Self { defined, lean_imports })
+        Self {
+            defined,
+            lean_imports,
+        }
     }
 
     pub(crate) fn defines(&self, symbol: &str) -> bool {

@@ -96,7 +96,7 @@ where
     }
 }
 
-impl<'lean, T> sealed::SealedResult<'lean> for LeanIo<T> {}
+impl<T> sealed::SealedResult<'_> for LeanIo<T> {}
 
 impl<'lean, T: TryFromLean<'lean>> DecodeCallResult<'lean> for LeanIo<T> {
     type CRepr = *mut lean_object;

@@ -17,6 +17,10 @@
 //! }
 //! ```
 //!
+//! `lean_toolchain::CargoLeanCapability` writes the same schema with extra provenance fields
+//! (`target`, `initializer`, `naming`, `search_roots`, `cache_key`, more `toolchain` facts)
+//! and bare-path dependencies; both forms are read.
+//!
 //! Relative paths are resolved against the manifest's directory. A dependency may name its own
 //! `package` and `module` to have its initializer run right after it is opened. `toolchain`
 //! is optional; when present, its `version` must equal the Lean version `lean-rs` was built
@@ -46,15 +50,37 @@ pub(crate) struct RawManifest {
     pub(crate) dependencies: Vec<RawDependency>,
     #[serde(default)]
     pub(crate) toolchain: Option<RawToolchain>,
-    /// Free-form provenance (e.g. the Lake target); ignored by the loader.
+    /// Provenance written by `lean_toolchain::CargoLeanCapability` (Lake target, initializer
+    /// symbol, naming convention, search roots, cache key). Accepted so its manifests load;
+    /// the loader recomputes the initializer from `package` and `module`.
     #[serde(default)]
     #[allow(dead_code)]
-    pub(crate) lib_name: Option<String>,
+    pub(crate) target: Option<String>,
+    #[serde(default)]
+    pub(crate) initializer: Option<String>,
+    #[serde(default)]
+    #[allow(dead_code)]
+    pub(crate) naming: Option<serde_json::Value>,
+    #[serde(default)]
+    #[allow(dead_code)]
+    pub(crate) search_roots: Vec<PathBuf>,
+    #[serde(default)]
+    #[allow(dead_code)]
+    pub(crate) cache_key: Option<String>,
+}
+
+/// A dependency: a bare path (a library that must be loaded first, opened globally, as
+/// `lean-toolchain` writes for Lean's runtime) or an object with options.
+#[derive(Debug, Deserialize)]
+#[serde(untagged)]
+pub(crate) enum RawDependency {
+    Path(PathBuf),
+    Entry(RawDependencyEntry),
 }
 
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
-pub(crate) struct RawDependency {
+pub(crate) struct RawDependencyEntry {
     pub(crate) dylib: PathBuf,
     #[serde(default)]
     pub(crate) export_symbols: bool,
@@ -70,6 +96,15 @@ pub(crate) struct RawToolchain {
     pub(crate) version: String,
     #[serde(default)]
     pub(crate) commit: Option<String>,
+    #[serde(default)]
+    #[allow(dead_code)]
+    pub(crate) kind: Option<String>,
+    #[serde(default)]
+    #[allow(dead_code)]
+    pub(crate) platform: Option<String>,
+    #[serde(default)]
+    #[allow(dead_code)]
+    pub(crate) header_digest: Option<String>,
 }
 
 /// A validated manifest with every path resolved.
@@ -82,6 +117,8 @@ pub(crate) struct CapabilityManifest {
     pub(crate) dependencies: Vec<ManifestDependency>,
     pub(crate) toolchain_version: Option<String>,
     pub(crate) toolchain_commit: Option<String>,
+    /// The initializer symbol the build recorded, if any.
+    pub(crate) initializer: Option<String>,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -106,6 +143,15 @@ impl CapabilityManifest {
         };
         let mut dependencies = Vec::with_capacity(raw.dependencies.len());
         for (index, dep) in raw.dependencies.into_iter().enumerate() {
+            let dep = match dep {
+                RawDependency::Path(dylib) => RawDependencyEntry {
+                    dylib,
+                    export_symbols: true,
+                    package: None,
+                    module: None,
+                },
+                RawDependency::Entry(entry) => entry,
+            };
             let initializer = match (dep.package, dep.module) {
                 (Some(package), Some(module)) => Some((package, module)),
                 (None, None) => None,
@@ -129,6 +175,7 @@ impl CapabilityManifest {
             dependencies,
             toolchain_version: raw.toolchain.as_ref().map(|t| t.version.clone()),
             toolchain_commit: raw.toolchain.and_then(|t| t.commit),
+            initializer: raw.initializer,
         })
     }
 }

@@ -179,6 +179,8 @@ pub(crate) fn initializer_candidates(package: &str, module: &str) -> LeanResult<
 
 #[cfg(test)]
 mod tests {
+    #![allow(clippy::unwrap_used)]
+
     use super::*;
 
     fn mangle(parts: &[NamePart<'_>]) -> String {
@@ -263,7 +265,11 @@ mod tests {
             &[NamePart::Str("a"), NamePart::Str("1b")],
             &[NamePart::Str("a"), NamePart::Num(7), NamePart::Str("b")],
             &[NamePart::Num(3), NamePart::Str("z")],
-            &[NamePart::Str("λ"), NamePart::Str("_u1234"), NamePart::Str("😀x")],
+            &[
+                NamePart::Str("λ"),
+                NamePart::Str("_u1234"),
+                NamePart::Str("😀x"),
+            ],
             &[NamePart::Str("Foo__"), NamePart::Str("uabcd")],
             &[NamePart::Str(""), NamePart::Str("_")],
         ];
@@ -274,7 +280,9 @@ mod tests {
                 name = unsafe {
                     match part {
                         NamePart::Str(s) => mk_str(name, lean_str(s)),
-                        NamePart::Num(n) => mk_num(name, lean_rs_sys::lean_box(usize::try_from(*n).unwrap())),
+                        NamePart::Num(n) => {
+                            mk_num(name, lean_rs_sys::lean_box(usize::try_from(*n).unwrap()))
+                        }
                     }
                 };
             }
