@@ -23,6 +23,17 @@ fn main() {
     {
         println!("cargo:rustc-link-lib=dylib=gcc_s");
     }
+    // Export the C callback helpers from this package's binaries (tests, examples, benches) so
+    // a Lean shim dylib opened at run time can call them. Downstream binaries that load such a
+    // shim without compiling the helper into it need the same two linker flags.
+    if std::env::var("CARGO_CFG_TARGET_OS").as_deref() == Ok("linux") {
+        for helper in [
+            "lean_rs_interop_tick_callback_call",
+            "lean_rs_interop_string_callback_call",
+        ] {
+            println!("cargo:rustc-link-arg=-Wl,--export-dynamic-symbol={helper}");
+        }
+    }
     if let Some(dir) = std::env::var_os("DEP_LEANSHARED_LIBDIR") {
         let dir = dir.to_string_lossy();
         if !dir.is_empty() {

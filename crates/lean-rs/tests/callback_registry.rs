@@ -379,3 +379,27 @@ fn lean_list_map_streams_strings_and_contains_panics() {
             .contains("callback refused boom")
     );
 }
+
+/// A Lean shim dylib opened at run time resolves the helpers from the executable's dynamic
+/// symbol table; this package's binaries export them there.
+#[test]
+fn helpers_are_exported_for_dynamically_loaded_lean_code() {
+    let this = libloading::os::unix::Library::this();
+    for helper in [
+        "lean_rs_interop_tick_callback_call",
+        "lean_rs_interop_string_callback_call",
+    ] {
+        // SAFETY: only the address is looked up, never called through this handle.
+        let found = unsafe { this.get::<*mut c_void>(helper.as_bytes()) };
+        assert!(found.is_ok(), "{helper} is not in the dynamic symbol table");
+    }
+    let callback =
+        LeanCallbackHandle::<LeanProgressTick>::register(|_| LeanCallbackFlow::Continue).unwrap();
+    let resolved: libloading::os::unix::Symbol<unsafe extern "C" fn(usize, usize, u64, u64) -> u8> =
+        // SAFETY: the helper's C signature, as declared by LeanRsInterop.Callback.Tick.call.
+        unsafe { this.get(b"lean_rs_interop_tick_callback_call") }.unwrap();
+    let (handle, trampoline) = callback.abi_parts();
+    // SAFETY: crate trampoline and live handle.
+    let status = unsafe { resolved(handle, trampoline, 1, 1) };
+    assert_eq!(status, LeanCallbackStatus::Ok.as_u8());
+}

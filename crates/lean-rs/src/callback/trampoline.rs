@@ -94,3 +94,29 @@ fn panic_message(panic: &(dyn std::any::Any + Send)) -> String {
         "non-string panic payload".to_owned()
     }
 }
+
+// The C helpers of `csrc/interop_callback.c`. Referenced from a `#[used]` static so every
+// binary linking `lean-rs` contains them, and Lean code in a separately loaded shim dylib can
+// resolve them once the binary exports them (this package's own binaries do; see build.rs).
+unsafe extern "C" {
+    fn lean_rs_interop_tick_callback_call(
+        handle: usize,
+        trampoline: usize,
+        current: u64,
+        total: u64,
+    ) -> u8;
+    fn lean_rs_interop_string_callback_call(
+        handle: usize,
+        trampoline: usize,
+        string: *mut lean_rs_sys::lean_object,
+    ) -> u8;
+}
+
+#[used]
+static KEEP_C_HELPERS: (
+    unsafe extern "C" fn(usize, usize, u64, u64) -> u8,
+    unsafe extern "C" fn(usize, usize, *mut lean_rs_sys::lean_object) -> u8,
+) = (
+    lean_rs_interop_tick_callback_call,
+    lean_rs_interop_string_callback_call,
+);
