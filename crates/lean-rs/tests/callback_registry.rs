@@ -403,3 +403,27 @@ fn helpers_are_exported_for_dynamically_loaded_lean_code() {
     let status = unsafe { resolved(handle, trampoline, 1, 1) };
     assert_eq!(status, LeanCallbackStatus::Ok.as_u8());
 }
+
+#[test]
+fn handles_cross_threads_and_register_from_any_thread() {
+    fn assert_send_sync<T: Send + Sync>() {}
+    assert_send_sync::<LeanCallbackHandle<LeanProgressTick>>();
+    assert_send_sync::<LeanCallbackHandle<LeanStringEvent>>();
+    let callback = std::thread::spawn(|| {
+        LeanCallbackHandle::<LeanProgressTick>::register(|t| {
+            if t.current == 0 {
+                LeanCallbackFlow::Stop
+            } else {
+                LeanCallbackFlow::Continue
+            }
+        })
+        .unwrap()
+    })
+    .join()
+    .unwrap();
+    let (handle, trampoline) = callback.abi_parts();
+    assert_eq!(
+        tick(handle, trampoline, 0, 1),
+        Some(LeanCallbackStatus::Stopped)
+    );
+}
