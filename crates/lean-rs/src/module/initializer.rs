@@ -65,6 +65,7 @@ fn run_first_present(
 fn run_once(library: &LeanLibrary<'_>, symbol: &str, address: *mut c_void) -> LeanResult<()> {
     let _span =
         tracing::debug_span!(target: "lean_rs", "lean_rs.module.initialize", symbol).entered();
+    crate::runtime::debug_assert_attached();
     // Held for the whole call: Lean initializers must not run concurrently.
     let mut guard = INITIALIZED.lock().unwrap_or_else(PoisonError::into_inner);
     let done = guard.get_or_insert_with(HashSet::new);
