@@ -34,13 +34,24 @@ PACKAGES = [
     ("lean-rs-fixture", "fixtures/lean", None),
     ("verified-physics", "fixtures/verified-physics", "abi/verified-physics.abi.json"),
 ]
-TEST_DRIVER = "scripts/lean-check.d/tests/LeanSideTests.lean"
+# Lean-side test drivers: each is elaborated (never cached) as soon as everything it imports is
+# compiled. Host tests import `Lean` once for all host groups; interop tests need only `Init`.
+TEST_DIR = "scripts/lean-check.d/tests"
+# Visiting order (imports are always compiled first): the slow, risky host shims and their
+# tests first, so a failure there is reported early.
+ORDER_HINT = ["LeanRsHostShims", "LeanRsFixture", "HostTests", "LeanRsInteropConsumer",
+              "VerifiedPhysics", "InteropTests", "LeanRsInterop"]
 MODULE_TIMEOUT_S = 1500  # a single wasm Lean run; `import Lean` alone takes ~4-5 minutes here
 
 IMPORT_RE = re.compile(r"^\s*(?:public\s+)?(?:meta\s+)?import\s+([A-Za-z0-9_.«»]+)", re.M)
 EXPECT_SORRY_RE = re.compile(r"lean-check: expect-sorry (\d+)")
 SORRY_RE = re.compile(r"declaration uses .sorry.")
-PROTO_RE = re.compile(r"^LEAN_EXPORT\s+([A-Za-z_][A-Za-z0-9_ ]*?\**)\s*([A-Za-z_][A-Za-z0-9_]*)\((.*)\);\s*$")
+# `LEAN_EXPORT <ret> <sym>(<params>);` is an @[export]; the same without LEAN_EXPORT is the
+# declaration of an @[extern] C function the module calls.
+C_TYPE = r"(?:lean_object\*|uint8_t|uint16_t|uint32_t|uint64_t|size_t|double|float|void)"
+PROTO_RE = re.compile(rf"^(LEAN_EXPORT\s+)?({C_TYPE})\s*([A-Za-z_][A-Za-z0-9_]*)\(((?:{C_TYPE}(?:, )?)*)\);\s*$")
+# lean.h's own functions, declared by the emitted C like any other @[extern].
+RUNTIME_SYMBOL_RE = re.compile(r"^lean_(?!rs_)")
 # Symbols the Lean compiler names itself (mangled definitions, initializers) are not ABI surface.
 COMPILER_SYMBOL_RE = re.compile(r"^(l_|lp_|_l_|_lp_|initialize_|_init_)")
 
@@ -52,6 +63,7 @@ class Module:
     root: Path
     source: Path
     imports: list[str]
+    is_test: bool = False
     key: str = ""
     deps: list[str] = field(default_factory=list)
 
@@ -75,6 +87,10 @@ def discover(repo: Path) -> dict[str, Module]:
             name = ".".join(relsrc.with_suffix("").parts)
             text = src.read_text(encoding="utf-8")
             modules[name] = Module(name, pkg, root, src, IMPORT_RE.findall(text))
+    for src in sorted((repo / TEST_DIR).glob("*.lean")):
+        text = src.read_text(encoding="utf-8")
+        modules[src.stem] = Module(src.stem, "tests", src.parent, src, IMPORT_RE.findall(text),
+                                   is_test=True)
     for m in modules.values():
         m.deps = [i for i in m.imports if i in modules]
     return modules
@@ -96,11 +112,9 @@ def topo_order(modules: dict[str, Module]) -> list[Module]:
         order.append(modules[name])
 
     # Package order first (shims before their consumers), then names.
-    # The host shims go first: they are the slowest module and the one most worth early news of.
-    rank = {pkg: i for i, (pkg, _r, _a) in enumerate(PACKAGES)}
-    rank["lean-rs-host-shims"] = -1
-    for name in sorted(modules, key=lambda n: (rank[modules[n].package], n)):
-        visit(name, [])
+    for name in ORDER_HINT + sorted(modules):
+        if name in modules:
+            visit(name, [])
     return order
 
 
@@ -146,6 +160,11 @@ def compile_modules(repo: Path, lean: WasmLean, order: list[Module], stamp: str)
             failed.add(m.name)
             log(f"    skipped   {m.package}: {m.name} (an import failed)")
             continue
+        if m.is_test:
+            if not run_test(repo, lean, m):
+                ok = False
+                failed.add(m.name)
+            continue
         text = m.source.read_bytes()
         m.key = sha256(b"\0".join([stamp.encode(), text] + [keys[d].encode() for d in m.deps]))
         keys[m.name] = m.key
@@ -189,9 +208,10 @@ def compile_modules(repo: Path, lean: WasmLean, order: list[Module], stamp: str)
     return ok
 
 
-def run_tests(repo: Path, lean: WasmLean) -> bool:
-    driver = repo / TEST_DRIVER
-    log_file = lean.out / "logs" / "LeanSideTests.log"
+def run_test(repo: Path, lean: WasmLean, m: Module) -> bool:
+    driver = m.source
+    log_file = lean.out / "logs" / (m.name + ".log")
+    log_file.parent.mkdir(parents=True, exist_ok=True)
     t0 = time.monotonic()
     rc, output = lean.run([driver.name], driver.parent, log_file)
     dt = time.monotonic() - t0
@@ -200,11 +220,11 @@ def run_tests(repo: Path, lean: WasmLean) -> bool:
     for ln in passed:
         log(f"    {ln}")
     if rc != 0 or errors or sorries:
-        log(f"    FAILED    Lean-side tests ({dt:.0f} s, exit {rc}, {len(errors)} error line(s))")
+        log(f"    FAILED    tests {m.name} ({dt:.0f} s, exit {rc}, {len(errors)} error line(s))")
         for ln in output.splitlines()[-80:]:
             log(f"      | {ln}")
         return False
-    log(f"    ok        Lean-side tests: {len(passed)} groups passed ({dt:.0f} s)")
+    log(f"    ok        tests {m.name}: {len(passed)} groups passed ({dt:.0f} s)")
     return True
 
 
@@ -220,10 +240,13 @@ def extract_prototypes(c_files: list[Path]) -> dict[str, dict]:
     for c in c_files:
         for line in c.read_text(encoding="utf-8", errors="replace").splitlines():
             m = PROTO_RE.match(line)
-            if not m or COMPILER_SYMBOL_RE.match(m.group(2)):
+            if not m or COMPILER_SYMBOL_RE.match(m.group(3)):
                 continue
-            found[m.group(2)] = {"returns": " ".join(m.group(1).split()),
-                                 "params": parse_params(m.group(3)), "module": c.stem}
+            if not m.group(1) and RUNTIME_SYMBOL_RE.match(m.group(3)):
+                continue
+            found[m.group(3)] = {"kind": "export" if m.group(1) else "extern",
+                                 "returns": " ".join(m.group(2).split()),
+                                 "params": parse_params(m.group(4)), "module": c.stem}
     return found
 
 
@@ -252,6 +275,8 @@ def check_abi(repo: Path, lean: WasmLean, print_only: bool) -> bool:
             want = {"returns": entry["c"]["returns"], "params": entry["c"]["params"]}
             if got is None:
                 problems.append(f"{sym}: in the table but not in the emitted C")
+            elif got["kind"] != entry["kind"]:
+                problems.append(f"{sym}: table says {entry['kind']}, C has it as {got['kind']}")
             elif got["returns"] != want["returns"] or got["params"] != want["params"]:
                 problems.append(f"{sym}: table says {want['returns']} ({', '.join(want['params'])}), "
                                 f"C says {got['returns']} ({', '.join(got['params'])})")
@@ -298,10 +323,11 @@ def main() -> int:
     modules = discover(repo)
     order = topo_order(modules)
     log(f"    {len(order)} modules in {len(PACKAGES)} packages: {', '.join(m.name for m in order)}")
-    good = timed("compile modules (olean + C)", lambda: compile_modules(repo, lean, order, args.stamp))
-    if good and not args.skip_tests:
-        good = timed("Lean-side tests", lambda: run_tests(repo, lean)) and good
-    if good or args.print_abi:
+    if args.skip_tests:
+        order = [m for m in order if not m.is_test]
+    good = timed("compile modules (olean + C) and run Lean-side tests",
+                 lambda: compile_modules(repo, lean, order, args.stamp))
+    if True:  # cheap, and worth reporting even after a failure
         good = timed("ABI cross-check", lambda: check_abi(repo, lean, args.print_abi)) and good
     log("==> lean-check summary")
     for r in results:
