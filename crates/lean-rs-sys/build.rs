@@ -133,6 +133,15 @@ fn emit(r: &Resolved, metadata_only: bool) {
     println!("cargo::metadata=KIND={}", r.kind);
     if !metadata_only {
         println!("cargo:rustc-link-search=native={}", libdir.display());
+        // libleanshared exports its own `_Unwind_*` (LLVM libunwind). If it precedes libgcc_s
+        // in a binary's NEEDED list those interpose, and every Rust panic aborts with "failed
+        // to initiate panic" before reaching `catch_unwind`. Naming gcc_s first fixes the order
+        // for every binary that links Lean through this crate.
+        if env::var("CARGO_CFG_TARGET_OS").as_deref() == Ok("linux")
+            && env::var("CARGO_CFG_TARGET_ENV").as_deref() == Ok("gnu")
+        {
+            println!("cargo:rustc-link-lib=dylib=gcc_s");
+        }
         println!("cargo:rustc-link-lib=dylib=leanshared");
         println!("cargo:rustc-link-arg=-Wl,-rpath,{}", libdir.display());
     }

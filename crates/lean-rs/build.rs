@@ -13,16 +13,6 @@ fn main() {
         .file("csrc/interop_callback.c")
         .warnings(true)
         .compile("lean_rs_interop_callback");
-    // libleanshared exports its own (LLVM libunwind) `_Unwind_*` symbols; if it precedes
-    // libgcc_s in the executable's NEEDED list they interpose, and every Rust panic aborts
-    // with "failed to initiate panic" instead of reaching `catch_unwind` (callback
-    // trampolines, test harnesses). Naming gcc_s here puts it ahead of `-lleanshared`, which
-    // `lean-rs-sys` contributes later on the link line.
-    if std::env::var("CARGO_CFG_TARGET_OS").as_deref() == Ok("linux")
-        && std::env::var("CARGO_CFG_TARGET_ENV").as_deref() == Ok("gnu")
-    {
-        println!("cargo:rustc-link-lib=dylib=gcc_s");
-    }
     // Export the C callback helpers from this package's binaries (tests, examples, benches) so
     // a Lean shim dylib opened at run time can call them. Downstream binaries that load such a
     // shim without compiling the helper into it need the same two linker flags.
