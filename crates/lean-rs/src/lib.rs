@@ -5,6 +5,21 @@
 //! ([`abi`]), and reports every failure as a typed, bounded [`LeanError`]. Every
 //! Lean-derived value is tied to the runtime's `'lean` lifetime and is `!Send + !Sync`;
 //! raw Lean pointers never appear in the public API.
+//!
+//! ```
+//! use lean_rs::{LeanLibrary, LeanRuntime};
+//!
+//! # fn main() -> Result<(), Box<dyn std::error::Error>> {
+//! let runtime = LeanRuntime::init()?;
+//! // The Lean runtime library itself carries Lean-compiled `@[export]`s.
+//! let sysroot = lean_rs_sys::LEAN_SYSROOT.ok_or("built without a Lean sysroot")?;
+//! let library = LeanLibrary::open_globally(runtime, format!("{sysroot}/lib/lean/libleanshared.so"))?;
+//! let lean = library.initialize_module_unpackaged("Lean")?;
+//! let capitalize = lean.exported::<(&str,), String>("lean_string_capitalize")?;
+//! assert_eq!(capitalize.call("lean")?, "Lean");
+//! # Ok(())
+//! # }
+//! ```
 
 pub mod abi;
 pub mod callback;

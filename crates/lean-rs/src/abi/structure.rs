@@ -7,7 +7,10 @@
 //! type describes that layout once by implementing [`LeanStructure`]; wrapping a value in
 //! [`LeanStruct`] then makes it usable anywhere a convertible type is.
 //!
-//! ```ignore
+//! ```
+//! use lean_rs::LeanResult;
+//! use lean_rs::abi::{LeanCtorReader, LeanCtorWriter, LeanStructure};
+//!
 //! // structure Sample where
 //! //   label : String      -- object field 0
 //! //   weight : Float      -- scalar bytes 0..8
