@@ -66,15 +66,15 @@ structure Evidence where
   env : Environment
   declName : Name
 
-instance : Inhabited Evidence := ⟨⟨default, default, .anonymous⟩⟩
-
 /-- Result of `lean_rs_host_kernel_check`: tag 0 `checked`, tag 1 `elabFailed` (parse or
 elaboration errors), tag 2 `kernelRejected` (the kernel refused the declaration). -/
 inductive KernelOutcome where
   | checked (evidence : Evidence)
   | elabFailed (failure : ElabFailure)
   | kernelRejected (failure : ElabFailure)
-  deriving Inhabited
+
+-- `Environment` has no `Inhabited` instance to derive from.
+instance : Inhabited KernelOutcome := ⟨.elabFailed default⟩
 
 /-- Re-check verdict: tag 0 `checked`, tag 1 `usesSorry` (accepted but depends on `sorryAx`),
 tag 2 `rejected` (kernel message), tag 3 `missing` (the declaration is not in the evidence). -/
@@ -672,12 +672,10 @@ def runMetaService (env : Environment) (opts : MetaOpts) (x : MetaM MetaResponse
     if (m.splitOn "heartbeats").length > 1 then
       .heartbeatsExhausted (truncateUtf8 m opts.diagnosticByteLimit)
     else .failed (failureOf m label opts.diagnosticByteLimit)
-  try
-    runMeta env label opts.heartbeats do
-      try x
-      catch ex => return classify (← ex.toMessageData.toString)
-  catch e =>
-    return classify (toString e)
+  let guarded : MetaM MetaResponse :=
+    tryCatch x fun ex => do return classify (← ex.toMessageData.toString)
+  try runMeta env label opts.heartbeats guarded
+  catch e => return classify (toString e)
 
 @[export lean_rs_host_meta_infer_type]
 def metaInferType (env : Environment) (expr : Expr) (opts : MetaOpts) : IO MetaResponse :=

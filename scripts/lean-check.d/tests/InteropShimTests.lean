@@ -3,12 +3,9 @@ module
 import LeanRsInterop.Callback.Tick
 import LeanRsInterop.Callback.String
 import LeanRsInterop.Worker.Stream
-import LeanRsInteropConsumer
-import VerifiedPhysics
 
-/-! Lean-side tests of the generic interop shims and the two non-host fixtures, run by
-scripts/lean-check (`import Init` only, so cheap). Each group prints `PASS <group>` or fails
-elaboration naming its failed checks. -/
+/-! Lean-side tests of the generic interop shims (`import Init` only). Each group prints
+`PASS <group>` or fails elaboration naming its failed checks. -/
 
 /-- Fail with the labels of the checks that did not hold, or print one PASS line. -/
 def expectAll (group : String) (checks : List (String × Bool)) : IO Unit := do
@@ -72,32 +69,4 @@ open LeanRsInterop.Worker.Stream in
     ("tick stops early", (← stopTicks.get).toList == [(1, 5), (2, 5)]),
     ("string stop status", strs == 4),
     ("string stops early", (← seen.get).toList == ["a", "b", "stop"])]
-
-/-! ## fixtures/interop-shims -/
-
-open LeanRsInteropConsumer in
-#eval expectAll "fixture.interop-consumer" [
-  ("add", add 20 22 == 42),
-  ("version starts with a diagnostic", (versionEnvelopes[0]!).startsWith "{\"diagnostic\""),
-  ("version ends with metadata", (versionEnvelopes.back!).startsWith "{\"metadata\""),
-  ("extract rows", countA (·.startsWith "{\"stream\":\"declarations\"") extractEnvelopes == 5),
-  ("extract chunk progress", countA (·.startsWith "{\"progress\"") extractEnvelopes == 3),
-  ("index rows", countA (·.startsWith "{\"stream\"") indexEnvelopes == 6),
-  ("mathlib scale rows", countA (·.startsWith "{\"stream\"") mathlibScaleEnvelopes == 47),
-  ("mathlib scale metadata", (mathlibScaleEnvelopes.back!).startsWith
-    "{\"metadata\":{\"fixture\":\"mathlib-scale\",\"command\":\"index\",\"rows\":47,\"modules\":16}"),
-  ("data stream", (dataStreamEnvelopes "a\nb\n").size == 3),
-  ("metadata echoes request", metadataJson "{\"source\":\"x\"}" ==
-    "{\"fixture\":\"interop-shims\",\"version\":\"0.1.0\",\"request\":{\"source\":\"x\"}}"),
-  ("jsonl rows", jsonlRows.size == 3)]
-
-/-! ## fixtures/verified-physics -/
-
-open VerifiedPhysics in
-#eval expectAll "fixture.verified-physics" [
-  ("peak after 3 bounces", peakAfterExport 100 3 == 42),
-  ("peak never rises", allL (fun n => peakAfter n 1000 ≤ 1000) (List.range 20)),
-  ("velocity after", velocityAfterExport 10 3 == 7),
-  ("simulate", simulate 3 { pos := 10, vel := 0 } == { pos := 4, vel := -3 }),
-  ("collision", collisionConservesExport 3 5 == 1 && collide 3 5 == (5, 3))]
 
