@@ -1,125 +1,28 @@
-//! Lean's symbol-name mangling, as far as the loader needs it: module initializer names.
+//! Initializer symbol names for the loader.
 //!
-//! This mirrors `Lean.Compiler.NameMangling` (`String.mangle`, `Name.mangle`) so the loader can
-//! compute `initialize_*` symbols without calling into Lean before the module exists. The
-//! tests check it against the real `lean_name_mangle` export of `libleanshared`.
-//!
-//! Two initializer conventions exist in the supported window:
-//! - Lean ≤ 4.26: `initialize_<Module>` (module name mangled alone);
-//! - Lean ≥ 4.27 (Lake packages): `initialize_<package>_<Module>`, the package id mangled as a
-//!   string and used as the prefix of the module-name mangling.
+//! The mangling itself (`String.mangle`, `Name.mangle`) and the two Lake conventions live in
+//! `lean_toolchain::lake` (one implementation for build time and run time); this module adds the
+//! run-time checks that turn a bad name into a typed link error, and the order in which the two
+//! conventions are tried. The tests check the shared mangler against the real `Name.mangle` of
+//! `libleanshared`, which needs the runtime and so cannot live in `lean-toolchain`.
 
-use std::fmt::Write as _;
+use lean_toolchain::lake::NamingConvention;
 
 use crate::error::{LeanError, LeanResult};
 
 /// Longest module or package name accepted, in bytes (real names are far shorter).
 const NAME_LIMIT: usize = 1024;
 
-/// One component of a hierarchical Lean name.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub(crate) enum NamePart<'a> {
-    Str(&'a str),
-    /// Numeric components never occur in module names; kept so the mangler stays complete.
-    #[cfg_attr(not(test), allow(dead_code))]
-    Num(u64),
-}
-
-/// `String.mangle`: ASCII letters and digits stay, `_` doubles, everything else is escaped as
-/// `_xHH`, `_uHHHH` or `_UHHHHHHHH` (lower-case hex of the code point).
-pub(crate) fn mangle_str(s: &str, out: &mut String) {
-    for c in s.chars() {
-        let code = u32::from(c);
-        if c.is_ascii_alphanumeric() {
-            out.push(c);
-        } else if c == '_' {
-            out.push_str("__");
-        } else if code < 0x100 {
-            let _ = write!(out, "_x{code:02x}");
-        } else if code < 0x1_0000 {
-            let _ = write!(out, "_u{code:04x}");
-        } else {
-            let _ = write!(out, "_U{code:08x}");
-        }
-    }
-}
-
-/// `checkDisambiguation`: a mangled component needs a `00` marker when, after leading
-/// underscores, it is empty or starts like an escape (`x`/`u`/`U` + hex) or a number.
-fn needs_disambiguation(mangled: &str) -> bool {
-    let bytes = mangled.as_bytes();
-    let mut i = 0;
-    while i < bytes.len() && bytes[i] == b'_' {
-        i += 1;
-    }
-    let Some(&first) = bytes.get(i) else {
-        return true;
-    };
-    let hex_after = |n: usize| {
-        bytes.len() >= i + 1 + n
-            && bytes[i + 1..i + 1 + n]
-                .iter()
-                .all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(b))
-    };
-    match first {
-        b'x' => hex_after(2),
-        b'u' => hex_after(4),
-        b'U' => hex_after(8),
-        b'0'..=b'9' => true,
-        _ => false,
-    }
-}
-
-/// `Name.mangle n pre`: components joined by `_` (`_00` where a component would otherwise be
-/// ambiguous), numbers written as `_<n>_`.
-pub(crate) fn mangle_name(parts: &[NamePart<'_>], prefix: &str) -> String {
-    let mut body = String::new();
-    for (index, part) in parts.iter().enumerate() {
-        match part {
-            NamePart::Str(s) => {
-                let mut m = String::new();
-                mangle_str(s, &mut m);
-                if index == 0 {
-                    if needs_disambiguation(&m) {
-                        body.push_str("00");
-                    }
-                } else if body.ends_with("__") || needs_disambiguation(&m) {
-                    body.push_str("_00");
-                } else {
-                    body.push('_');
-                }
-                body.push_str(&m);
-            }
-            NamePart::Num(n) => {
-                if index > 0 {
-                    body.push('_');
-                }
-                let _ = write!(body, "{n}_");
-            }
-        }
-    }
-    let mut out = String::with_capacity(prefix.len() + body.len());
-    out.push_str(prefix);
-    out.push_str(&body);
-    out
-}
-
-/// Splits a dotted module name (`Elpi.Ffi`) into components, rejecting empty or oversized names.
-pub(crate) fn module_parts(module: &str) -> LeanResult<Vec<NamePart<'_>>> {
+/// Rejects empty, oversized or NUL-containing module names and empty components.
+fn validate_module(module: &str) -> LeanResult<()> {
     validate(module, "module")?;
-    module
-        .split('.')
-        .map(|part| {
-            if part.is_empty() {
-                Err(LeanError::link(format!(
-                    "module name `{}` has an empty component",
-                    clip(module)
-                )))
-            } else {
-                Ok(NamePart::Str(part))
-            }
-        })
-        .collect()
+    if module.split('.').any(str::is_empty) {
+        return Err(LeanError::link(format!(
+            "module name `{}` has an empty component",
+            clip(module)
+        )));
+    }
+    Ok(())
 }
 
 fn validate(name: &str, what: &str) -> LeanResult<()> {
@@ -150,19 +53,17 @@ fn clip(name: &str) -> &str {
 
 /// The Lean ≤ 4.26 initializer symbol: `initialize_<Module>`.
 pub(crate) fn legacy_initializer_symbol(module: &str) -> LeanResult<String> {
-    let parts = module_parts(module)?;
-    Ok(mangle_name(&parts, "initialize_"))
+    validate_module(module)?;
+    // The unqualified convention ignores the package.
+    Ok(NamingConvention::Unqualified.initializer_symbol("", module))
 }
 
 /// The Lean ≥ 4.27 initializer symbol for a module of a Lake package:
 /// `initialize_<package>_<Module>`.
 pub(crate) fn package_initializer_symbol(package: &str, module: &str) -> LeanResult<String> {
     validate(package, "package")?;
-    let parts = module_parts(module)?;
-    let mut prefix = String::from("initialize_");
-    mangle_str(package, &mut prefix);
-    prefix.push('_');
-    Ok(mangle_name(&parts, &prefix))
+    validate_module(module)?;
+    Ok(NamingConvention::PackageQualified.initializer_symbol(package, module))
 }
 
 /// The initializer symbols to try for `(package, module)`, the convention of the Lean version
@@ -182,32 +83,7 @@ mod tests {
     #![allow(clippy::unwrap_used)]
 
     use super::*;
-
-    fn mangle(parts: &[NamePart<'_>]) -> String {
-        mangle_name(parts, "")
-    }
-
-    #[test]
-    fn strings_escape_like_lean() {
-        let mut out = String::new();
-        mangle_str("lean-elpi", &mut out);
-        assert_eq!(out, "lean_x2delpi");
-        let mut out = String::new();
-        mangle_str("a_b.λ😀", &mut out);
-        assert_eq!(out, "a__b_x2e_u03bb_U0001f600");
-    }
-
-    #[test]
-    fn hierarchical_names_join_and_disambiguate() {
-        use NamePart::{Num, Str};
-        assert_eq!(mangle(&[Str("Elpi"), Str("Ffi")]), "Elpi_Ffi");
-        assert_eq!(mangle(&[Str("a_"), Str("b")]), "a___00b");
-        assert_eq!(mangle(&[Str("x12"), Str("y")]), "00x12_y");
-        assert_eq!(mangle(&[Str("a"), Str("1b")]), "a_001b");
-        assert_eq!(mangle(&[Str("a"), Num(7), Str("b")]), "a_7__b");
-        assert_eq!(mangle(&[Num(3)]), "3_");
-        assert_eq!(mangle(&[Str("xyz")]), "xyz");
-    }
+    use lean_toolchain::lake::{NamePart, mangle_parts};
 
     #[test]
     fn initializer_symbols_match_the_real_elpi_library() {
@@ -272,6 +148,12 @@ mod tests {
             ],
             &[NamePart::Str("Foo__"), NamePart::Str("uabcd")],
             &[NamePart::Str(""), NamePart::Str("_")],
+            // lean-toolchain's own unit-test names, checked against the real thing too.
+            &[NamePart::Str("my_mod"), NamePart::Str("Sub")],
+            &[NamePart::Str("Café"), NamePart::Str("λ")],
+            &[NamePart::Str("A"), NamePart::Str("x12")],
+            &[NamePart::Str("a_"), NamePart::Str("B")],
+            &[NamePart::Str("Emoji"), NamePart::Str("😀")],
         ];
         for parts in cases {
             let mut name = lean_rs_sys::lean_box(0);
@@ -288,7 +170,7 @@ mod tests {
             }
             // SAFETY: owned `Name` and `String` in, owned `String` out.
             let out = unsafe { mangle(name, lean_str("initialize_")) };
-            let ours = mangle_name(parts, "initialize_");
+            let ours = mangle_parts(parts, "initialize_");
             // SAFETY: `out` is an owned Lean String returned by Lean.
             let theirs = unsafe { crate::runtime::obj::Obj::from_owned_raw(runtime, out) };
             assert_eq!(theirs.borrow().string().unwrap(), ours, "{parts:?}");

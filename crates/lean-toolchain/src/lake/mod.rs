@@ -17,5 +17,6 @@ pub use modules::{
     discover_lake_modules, resolve_lake_root,
 };
 pub use names::{
-    NamingConvention, mangle_component, mangle_name, validate_module_name, validate_package_name,
+    NamePart, NamingConvention, mangle_component, mangle_name, mangle_parts, validate_module_name,
+    validate_package_name,
 };

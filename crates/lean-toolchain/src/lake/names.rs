@@ -61,8 +61,17 @@ pub fn validate_package_name(name: &str) -> Result<(), String> {
     }
 }
 
-/// Lean's escaping of one name component: ASCII letters and digits stay, `_` doubles,
-/// anything else becomes `_xHH`, `_uHHHH` or `_UHHHHHHHH` (lower-case hex).
+/// One component of a hierarchical Lean name.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum NamePart<'a> {
+    /// A string component (every component of a module name).
+    Str(&'a str),
+    /// A numeric component; never in module names, kept so the mangler is complete.
+    Num(u64),
+}
+
+/// Lean's `String.mangle`: ASCII letters and digits stay, `_` doubles, anything else becomes
+/// `_xHH`, `_uHHHH` or `_UHHHHHHHH` (lower-case hex of the code point).
 pub fn mangle_component(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
     for c in text.chars() {
@@ -85,44 +94,63 @@ pub fn mangle_component(text: &str) -> String {
     out
 }
 
-/// True when a mangled component could be misread as an escape or a number, so Lean
-/// separates it with `_00` instead of `_` (or prefixes `00` at the start).
+/// Lean's `checkDisambiguation`: after leading underscores, a mangled component that is empty
+/// or starts like an escape (`x`/`u`/`U` + hex) or a number gets a `00` marker.
 fn needs_disambiguation(mangled: &str) -> bool {
-    let rest = mangled.trim_start_matches('_');
-    let is_hex = |s: &str, n: usize| {
-        s.len() >= n
-            && s[..n]
-                .bytes()
-                .all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b))
+    // Mangled text is ASCII, so byte slicing is exact.
+    let rest = mangled.trim_start_matches('_').as_bytes();
+    let hex_after_first = |n: usize| {
+        rest.len() > n
+            && rest[1..=n]
+                .iter()
+                .all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(b))
     };
-    match rest.as_bytes().first() {
+    match rest.first() {
         None => true,
-        Some(b'x') => is_hex(&rest[1..], 2),
-        Some(b'u') => is_hex(&rest[1..], 4),
-        Some(b'U') => is_hex(&rest[1..], 8),
+        Some(b'x') => hex_after_first(2),
+        Some(b'u') => hex_after_first(4),
+        Some(b'U') => hex_after_first(8),
         Some(b) => b.is_ascii_digit(),
     }
 }
 
-/// Lean's mangling of a dotted name (as used in C symbol names), without any prefix:
-/// `Elpi.Ffi` → `Elpi_Ffi`, `my_mod.Sub` → `my__mod_Sub`.
-pub fn mangle_name(dotted: &str) -> String {
-    let mut out = String::new();
-    let mut previous: Option<&str> = None;
-    for component in dotted.split('.') {
-        let mangled = mangle_component(component);
-        match previous {
-            None if needs_disambiguation(&mangled) => out.push_str("00"),
-            None => {}
-            Some(prev) if prev.ends_with('_') || needs_disambiguation(&mangled) => {
-                out.push_str("_00");
+/// Lean's `Name.mangle parts prefix`: components joined by `_` (`_00` where a component would
+/// otherwise be ambiguous), numbers written as `_<n>_`.
+pub fn mangle_parts(parts: &[NamePart<'_>], prefix: &str) -> String {
+    let mut out = String::from(prefix);
+    let body_start = out.len();
+    for (index, part) in parts.iter().enumerate() {
+        match part {
+            NamePart::Str(text) => {
+                let mangled = mangle_component(text);
+                let body = &out[body_start..];
+                if index == 0 {
+                    if needs_disambiguation(&mangled) {
+                        out.push_str("00");
+                    }
+                } else if body.ends_with("__") || needs_disambiguation(&mangled) {
+                    out.push_str("_00");
+                } else {
+                    out.push('_');
+                }
+                out.push_str(&mangled);
             }
-            Some(_) => out.push('_'),
+            NamePart::Num(n) => {
+                if index > 0 {
+                    out.push('_');
+                }
+                let _ = write!(out, "{n}_");
+            }
         }
-        out.push_str(&mangled);
-        previous = Some(component);
     }
     out
+}
+
+/// [`mangle_parts`] of a dotted module name, without prefix:
+/// `Elpi.Ffi` → `Elpi_Ffi`, `my_mod.Sub` → `my__mod_Sub`.
+pub fn mangle_name(dotted: &str) -> String {
+    let parts: Vec<NamePart<'_>> = dotted.split('.').map(NamePart::Str).collect();
+    mangle_parts(&parts, "")
 }
 
 /// The two Lake naming schemes for shared libraries and module initializers.
@@ -184,6 +212,23 @@ mod tests {
         assert_eq!(mangle_name("A.x12"), "A_00x12");
         assert_eq!(mangle_name("a_.B"), "a___00B");
         assert_eq!(mangle_name("Emoji.😀"), "Emoji_00_U0001f600");
+        assert_eq!(mangle_component("a_b.λ😀"), "a__b_x2e_u03bb_U0001f600");
+        assert_eq!(mangle_name("x12.y"), "00x12_y");
+        assert_eq!(mangle_name("a.1b"), "a_001b");
+        assert_eq!(mangle_name("xyz"), "xyz");
+    }
+
+    #[test]
+    fn numeric_parts_and_prefix() {
+        use NamePart::{Num, Str};
+        assert_eq!(mangle_parts(&[Str("a"), Num(7), Str("b")], ""), "a_7__b");
+        assert_eq!(mangle_parts(&[Num(3)], ""), "3_");
+        assert_eq!(
+            mangle_parts(&[Str("Elpi"), Str("Ffi")], "initialize_"),
+            "initialize_Elpi_Ffi"
+        );
+        // A prefix ending in `__` does not count as a previous component.
+        assert_eq!(mangle_parts(&[Str("b")], "p__"), "p__b");
     }
 
     #[test]
