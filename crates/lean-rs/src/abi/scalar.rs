@@ -29,8 +29,26 @@ fn small_scalar(obj: ObjRef<'_, '_>, lean_type: &str, max: usize) -> LeanResult<
     }
 }
 
-macro_rules! boxed_word {
-    ($($ty:ty => $c:ty, $lean:literal;)*) => {$(
+/// `UIntN`/`IntN`/`USize`/`ISize`: unboxed as the unsigned C type of the same width; boxed
+/// as a tagged scalar (`small`, narrower than a pointer) or in a field-less constructor
+/// (`ctor(box_fn, read_fn)`, 64-bit).
+macro_rules! int_word {
+    (@box small, $runtime:ident, $v:expr) => {
+        Ok(Obj::boxed($runtime, $v as usize))
+    };
+    (@box ctor($boxf:ident, $read:ident), $runtime:ident, $v:expr) => {
+        // SAFETY: the runtime is initialized (witnessed by `runtime`); the result is a fresh
+        // owned constructor object.
+        Ok(unsafe { Obj::from_owned_raw($runtime, sys::$boxf($v)) })
+    };
+    (@unbox small, $obj:ident, $lean:literal, $c:ty) => {
+        small_scalar($obj, $lean, <$c>::MAX as usize)? as $c
+    };
+    (@unbox ctor($boxf:ident, $read:ident), $obj:ident, $lean:literal, $c:ty) => {{
+        boxed_in_ctor($obj, $lean, std::mem::size_of::<$c>())?;
+        $obj.$read(0)? as $c
+    }};
+    ($($ty:ty => $c:ty, $lean:literal, $boxing:ident $(($boxf:ident, $read:ident))?;)*) => {$(
         impl SealedAbi for $ty {}
         impl<'lean> LeanAbi<'lean> for $ty {
             type CRepr = $c;
@@ -38,7 +56,7 @@ macro_rules! boxed_word {
         impl<'lean> IntoLean<'lean> for $ty {
             #[allow(clippy::cast_sign_loss)]
             fn into_lean(self, runtime: &'lean LeanRuntime) -> LeanResult<Obj<'lean>> {
-                Ok(Obj::boxed(runtime, self as $c as usize))
+                int_word!(@box $boxing $(($boxf, $read))?, runtime, self as $c)
             }
             #[allow(clippy::cast_sign_loss)]
             fn into_c(self, _runtime: &'lean LeanRuntime) -> LeanResult<$c> {
@@ -48,8 +66,8 @@ macro_rules! boxed_word {
         impl<'lean> TryFromLean<'lean> for $ty {
             #[allow(clippy::cast_possible_truncation, clippy::cast_possible_wrap)]
             fn try_from_lean(obj: ObjRef<'lean, '_>) -> LeanResult<Self> {
-                let v = small_scalar(obj, $lean, <$c>::MAX as usize)?;
-                Ok(v as $c as $ty)
+                let v = int_word!(@unbox $boxing $(($boxf, $read))?, obj, $lean, $c);
+                Ok(v as $ty)
             }
             #[allow(clippy::cast_possible_wrap)]
             unsafe fn try_from_c(c: $c, _runtime: &'lean LeanRuntime) -> LeanResult<Self> {
@@ -59,13 +77,17 @@ macro_rules! boxed_word {
     )*};
 }
 
-boxed_word! {
-    u8 => u8, "UInt8";
-    u16 => u16, "UInt16";
-    u32 => u32, "UInt32";
-    i8 => u8, "Int8";
-    i16 => u16, "Int16";
-    i32 => u32, "Int32";
+int_word! {
+    u8 => u8, "UInt8", small;
+    u16 => u16, "UInt16", small;
+    u32 => u32, "UInt32", small;
+    i8 => u8, "Int8", small;
+    i16 => u16, "Int16", small;
+    i32 => u32, "Int32", small;
+    u64 => u64, "UInt64", ctor(lean_box_uint64, ctor_u64);
+    i64 => u64, "Int64", ctor(lean_box_uint64, ctor_u64);
+    usize => usize, "USize", ctor(lean_box_usize, ctor_u64);
+    isize => usize, "ISize", ctor(lean_box_usize, ctor_u64);
 }
 
 impl SealedAbi for bool {}
@@ -154,45 +176,6 @@ fn boxed_in_ctor(obj: ObjRef<'_, '_>, lean_type: &str, bytes: usize) -> LeanResu
     obj.expect_ctor(0, 0, bytes).map_err(|e| {
         LeanError::conversion(format!("expected a boxed {lean_type}: {}", e.message()))
     })
-}
-
-macro_rules! ctor_word {
-    ($($ty:ty => $c:ty, $lean:literal, $boxf:ident, $read:ident as $raw:ty;)*) => {$(
-        impl SealedAbi for $ty {}
-        impl<'lean> LeanAbi<'lean> for $ty {
-            type CRepr = $c;
-        }
-        impl<'lean> IntoLean<'lean> for $ty {
-            #[allow(clippy::cast_sign_loss)]
-            fn into_lean(self, runtime: &'lean LeanRuntime) -> LeanResult<Obj<'lean>> {
-                // SAFETY: the runtime is initialized (witnessed by `runtime`); the result is a
-                // fresh owned constructor object.
-                Ok(unsafe { Obj::from_owned_raw(runtime, sys::$boxf(self as $c)) })
-            }
-            #[allow(clippy::cast_sign_loss)]
-            fn into_c(self, _runtime: &'lean LeanRuntime) -> LeanResult<$c> {
-                Ok(self as $c)
-            }
-        }
-        impl<'lean> TryFromLean<'lean> for $ty {
-            #[allow(clippy::cast_possible_truncation, clippy::cast_possible_wrap)]
-            fn try_from_lean(obj: ObjRef<'lean, '_>) -> LeanResult<Self> {
-                boxed_in_ctor(obj, $lean, std::mem::size_of::<$c>())?;
-                Ok(obj.$read(0)? as $raw as $ty)
-            }
-            #[allow(clippy::cast_possible_wrap)]
-            unsafe fn try_from_c(c: $c, _runtime: &'lean LeanRuntime) -> LeanResult<Self> {
-                Ok(c as $ty)
-            }
-        }
-    )*};
-}
-
-ctor_word! {
-    u64 => u64, "UInt64", lean_box_uint64, ctor_u64 as u64;
-    i64 => u64, "Int64", lean_box_uint64, ctor_u64 as u64;
-    usize => usize, "USize", lean_box_usize, ctor_u64 as usize;
-    isize => usize, "ISize", lean_box_usize, ctor_u64 as usize;
 }
 
 macro_rules! ctor_float {

@@ -187,26 +187,28 @@ impl<'lean> LeanLevel<'lean> {
 
     /// `max self other`.
     pub fn max(&self, other: &Self) -> LeanResult<Self> {
-        let f = exports()?.level_mk_max;
-        // SAFETY: two owned `Level`s in, owned `Level` out.
-        Ok(Self::from_obj(unsafe {
-            owned(
-                self.runtime(),
-                f(self.obj.clone().into_raw(), other.obj.clone().into_raw()),
-            )
-        }))
+        Ok(self.combine(other, exports()?.level_mk_max))
     }
 
     /// `imax self other`.
     pub fn imax(&self, other: &Self) -> LeanResult<Self> {
-        let f = exports()?.level_mk_imax;
-        // SAFETY: two owned `Level`s in, owned `Level` out.
-        Ok(Self::from_obj(unsafe {
+        Ok(self.combine(other, exports()?.level_mk_imax))
+    }
+
+    /// Applies `mk`, one of Lean's `Level → Level → Level` constructor exports.
+    fn combine(
+        &self,
+        other: &Self,
+        mk: unsafe extern "C" fn(*mut lean_object, *mut lean_object) -> *mut lean_object,
+    ) -> Self {
+        // SAFETY: `mk` is `level_mk_max` or `level_mk_imax`: two owned `Level`s in, owned
+        // `Level` out.
+        Self::from_obj(unsafe {
             owned(
                 self.runtime(),
-                f(self.obj.clone().into_raw(), other.obj.clone().into_raw()),
+                mk(self.obj.clone().into_raw(), other.obj.clone().into_raw()),
             )
-        }))
+        })
     }
 
     /// The universe parameter named `name`.
@@ -444,19 +446,13 @@ impl PartialEq for LeanExpr<'_> {
 
 impl fmt::Display for LeanName<'_> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self.to_lean_string() {
-            Ok(text) => f.write_str(&text),
-            Err(_) => f.write_str("<Name>"),
-        }
+        f.write_str(self.to_lean_string().as_deref().unwrap_or("<Name>"))
     }
 }
 
 impl fmt::Display for LeanExpr<'_> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self.to_lean_string() {
-            Ok(text) => f.write_str(&text),
-            Err(_) => f.write_str("<Expr>"),
-        }
+        f.write_str(self.to_lean_string().as_deref().unwrap_or("<Expr>"))
     }
 }
 
