@@ -101,6 +101,13 @@ fn fails_with_one_line(sysroot: &Path, code: &str, needle: &str) {
     assert_eq!(report["error"]["code"], code, "{report}");
 }
 
+/// `fails_with_one_line` for a fresh sysroot that `make` fills in.
+fn fails_with_one_line_in(make: impl FnOnce(&Path), code: &str, needle: &str) {
+    let dir = tempfile::tempdir().unwrap();
+    make(dir.path());
+    fails_with_one_line(dir.path(), code, needle);
+}
+
 #[test]
 fn lean_sysroot_pointing_at_nothing() {
     let dir = tempfile::tempdir().unwrap();
@@ -114,21 +121,13 @@ fn lean_sysroot_pointing_at_nothing() {
 
 #[test]
 fn lean_sysroot_pointing_at_garbage() {
-    let dir = tempfile::tempdir().unwrap();
-    garbage(dir.path());
-    fails_with_one_line(
-        dir.path(),
-        "lean_toolchain.missing_lean",
-        "not a Lean sysroot",
-    );
+    fails_with_one_line_in(garbage, "lean_toolchain.missing_lean", "not a Lean sysroot");
 }
 
 #[test]
 fn lean_sysroot_with_a_truncated_library() {
-    let dir = tempfile::tempdir().unwrap();
-    truncated(dir.path());
-    fails_with_one_line(
-        dir.path(),
+    fails_with_one_line_in(
+        truncated,
         "lean_toolchain.corrupt_lib",
         "truncated: 4096 bytes",
     );
@@ -136,10 +135,8 @@ fn lean_sysroot_with_a_truncated_library() {
 
 #[test]
 fn lean_sysroot_with_an_unsupported_version() {
-    let dir = tempfile::tempdir().unwrap();
-    fake_runtime_only(dir.path(), "4.20.0", FAKE_COMMIT);
-    fails_with_one_line(
-        dir.path(),
+    fails_with_one_line_in(
+        |dir| fake_runtime_only(dir, "4.20.0", FAKE_COMMIT),
         "lean_toolchain.unsupported_toolchain",
         "Lean 4.20.0",
     );
@@ -147,10 +144,8 @@ fn lean_sysroot_with_an_unsupported_version() {
 
 #[test]
 fn lean_sysroot_with_an_unknown_header() {
-    let dir = tempfile::tempdir().unwrap();
-    unknown_header(dir.path());
-    fails_with_one_line(
-        dir.path(),
+    fails_with_one_line_in(
+        unknown_header,
         "lean_toolchain.unknown_header_digest",
         "matches no supported Lean release",
     );
@@ -158,10 +153,8 @@ fn lean_sysroot_with_an_unknown_header() {
 
 #[test]
 fn lean_sysroot_with_a_malformed_manifest() {
-    let dir = tempfile::tempdir().unwrap();
-    malformed_manifest(dir.path());
-    fails_with_one_line(
-        dir.path(),
+    fails_with_one_line_in(
+        malformed_manifest,
         "lean_toolchain.malformed_sysroot_manifest",
         "malformed sysroot manifest",
     );
