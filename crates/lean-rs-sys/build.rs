@@ -149,6 +149,11 @@ fn emit(r: &Resolved, metadata_only: bool) {
 
 /// Discovery order: `LEAN_SYSROOT`, `lean --print-prefix`, elan's default toolchain, then the
 /// project-local runtime-only sysroot (unless `LEAN_RS_NO_LOCAL_SYSROOT=1`).
+///
+/// The same order is implemented, with per-candidate diagnostics, in
+/// `lean-toolchain/src/discovery.rs`. The copy is deliberate: this build script runs before
+/// `lean-toolchain` can be built (lean-toolchain reads this crate's facts through a
+/// build-dependency), so it cannot call it. Change both together.
 fn discover() -> Result<PathBuf, String> {
     if let Some(root) = env::var_os("LEAN_SYSROOT").filter(|v| !v.is_empty()) {
         let root = PathBuf::from(root);

@@ -18,6 +18,9 @@ use lean_rs::{
 };
 use lean_rs_sys::lean_object;
 
+// The C helpers of `csrc/interop_callback.c`, declared as in `src/callback/trampoline.rs`
+// (which keeps them linked but does not expose them): an integration test can only reach a C
+// symbol through its own declaration.
 unsafe extern "C" {
     fn lean_rs_interop_tick_callback_call(
         handle: usize,

@@ -7,6 +7,10 @@
 //! 3. elan's default toolchain (`$ELAN_HOME`, else `~/.elan`, `settings.toml`);
 //! 4. the project-local runtime-only sysroot `.lean-rs/sysroot`, found by walking up
 //!    from the start directory (disabled by `LEAN_RS_NO_LOCAL_SYSROOT=1`).
+//!
+//! `lean-rs-sys/build.rs` repeats this order in a minimal form to pick the runtime it links:
+//! that build script cannot depend on this crate (this crate takes lean-rs-sys's facts as a
+//! build-dependency). Change both together.
 
 use std::ffi::OsString;
 use std::path::{Path, PathBuf};
