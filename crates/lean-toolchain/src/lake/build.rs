@@ -65,11 +65,11 @@ struct CacheRecord {
 /// [`build_lake_target`] for callers that pick the `lake` executable or toolchain.
 #[derive(Debug, Clone)]
 pub struct LakeTarget {
-    root: PathBuf,
-    target: String,
+    pub(super) root: PathBuf,
+    pub(super) target: String,
     package: Option<String>,
     lake: Option<PathBuf>,
-    toolchain: Option<ToolchainFingerprint>,
+    pub(super) toolchain: Option<ToolchainFingerprint>,
     timeout: Duration,
 }
 

@@ -71,12 +71,9 @@ pub struct BuiltLeanCapability {
 /// Builder for a `build.rs` that ships a Lake `lean_lib` as a capability.
 #[derive(Debug, Clone)]
 pub struct CargoLeanCapability {
-    lake_dir: PathBuf,
-    target: String,
-    package: Option<String>,
+    /// The Lake build; its root is `lake_dir` as given, resolved only when building.
+    lake: LakeTarget,
     module: Option<String>,
-    lake: Option<PathBuf>,
-    toolchain: Option<ToolchainFingerprint>,
     out_dir: Option<PathBuf>,
 }
 
@@ -85,12 +82,8 @@ impl CargoLeanCapability {
     /// project; `target` is its `lean_lib`.
     pub fn new(lake_dir: impl Into<PathBuf>, target: impl Into<String>) -> Self {
         Self {
-            lake_dir: lake_dir.into(),
-            target: target.into(),
-            package: None,
+            lake: LakeTarget::new(lake_dir, target),
             module: None,
-            lake: None,
-            toolchain: None,
             out_dir: None,
         }
     }
@@ -98,7 +91,7 @@ impl CargoLeanCapability {
     /// The Lake package name (default: the lakefile's).
     #[must_use]
     pub fn package(mut self, package: impl Into<String>) -> Self {
-        self.package = Some(package.into());
+        self.lake = self.lake.package(package);
         self
     }
 
@@ -112,14 +105,14 @@ impl CargoLeanCapability {
     /// Uses this `lake` executable.
     #[must_use]
     pub fn lake_executable(mut self, lake: impl Into<PathBuf>) -> Self {
-        self.lake = Some(lake.into());
+        self.lake = self.lake.lake_executable(lake);
         self
     }
 
     /// Uses this toolchain instead of discovering one.
     #[must_use]
     pub fn toolchain(mut self, toolchain: ToolchainFingerprint) -> Self {
-        self.toolchain = Some(toolchain);
+        self.lake = self.lake.toolchain(toolchain);
         self
     }
 
@@ -143,9 +136,12 @@ impl CargoLeanCapability {
         &self,
         directives: &mut dyn Write,
     ) -> Result<BuiltLeanCapability, LinkDiagnostics> {
-        let env_prefix = format!("LEAN_RS_CAPABILITY_{}", screaming_snake(&self.target));
-        let module = self.module.clone().unwrap_or_else(|| self.target.clone());
-        for name in [&self.target, &module] {
+        let env_prefix = format!("LEAN_RS_CAPABILITY_{}", screaming_snake(&self.lake.target));
+        let module = self
+            .module
+            .clone()
+            .unwrap_or_else(|| self.lake.target.clone());
+        for name in [&self.lake.target, &module] {
             validate_module_name(name).map_err(|detail| LinkDiagnostics::InvalidModuleName {
                 name: one_line(name),
                 detail,
@@ -163,11 +159,11 @@ impl CargoLeanCapability {
             emit(directives, format!("cargo:rustc-env={env_prefix}_DYLIB="))?;
             return Ok(BuiltLeanCapability {
                 manifest_path: PathBuf::new(),
-                manifest: empty_manifest(&self.target, &module),
+                manifest: empty_manifest(&self.lake.target, &module),
                 cache_hit: false,
             });
         }
-        let toolchain = match &self.toolchain {
+        let toolchain = match &self.lake.toolchain {
             Some(fp) => fp.clone(),
             None => crate::discovery::discover_toolchain()?,
         };
@@ -176,20 +172,15 @@ impl CargoLeanCapability {
             emit(directives, line)?;
         }
         let lake_dir = self.resolved_lake_dir();
-        let mut lake = LakeTarget::new(&lake_dir, &self.target).toolchain(toolchain.clone());
-        if let Some(package) = &self.package {
-            lake = lake.package(package);
-        }
-        if let Some(exe) = &self.lake {
-            lake = lake.lake_executable(exe);
-        }
+        let mut lake = self.lake.clone().toolchain(toolchain.clone());
+        lake.root.clone_from(&lake_dir);
         let built = lake.build_to(directives)?;
         let package = built.package.clone().unwrap_or_default();
         let manifest = CapabilityManifest {
             schema: CAPABILITY_MANIFEST_SCHEMA,
             initializer: built.initializer_symbol(&module),
             package,
-            target: self.target.clone(),
+            target: self.lake.target.clone(),
             module,
             naming: built.convention,
             search_roots: vec![
@@ -216,7 +207,7 @@ impl CargoLeanCapability {
             .clone()
             .or_else(|| std::env::var_os("OUT_DIR").map(PathBuf::from))
             .unwrap_or_else(|| lake_dir.join(super::build::CACHE_DIR));
-        let manifest_path = out_dir.join(format!("lean-rs-capability-{}.json", self.target));
+        let manifest_path = out_dir.join(format!("lean-rs-capability-{}.json", self.lake.target));
         let json = serde_json::to_vec_pretty(&manifest)
             .map_err(|e| LinkDiagnostics::lake_output(&manifest_path, e))?;
         write_atomically(&manifest_path, &json)?;
@@ -242,12 +233,12 @@ impl CargoLeanCapability {
     }
 
     fn resolved_lake_dir(&self) -> PathBuf {
-        if self.lake_dir.is_absolute() {
-            return self.lake_dir.clone();
+        if self.lake.root.is_absolute() {
+            return self.lake.root.clone();
         }
         std::env::var_os("CARGO_MANIFEST_DIR").map_or_else(
-            || self.lake_dir.clone(),
-            |dir| PathBuf::from(dir).join(&self.lake_dir),
+            || self.lake.root.clone(),
+            |dir| PathBuf::from(dir).join(&self.lake.root),
         )
     }
 }
