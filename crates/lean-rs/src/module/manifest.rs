@@ -30,8 +30,8 @@ use std::path::{Path, PathBuf};
 
 use serde::Deserialize;
 
-/// The manifest schema this crate reads.
-pub const CAPABILITY_MANIFEST_SCHEMA: u32 = 1;
+/// The manifest schema this crate reads: the one `lean_toolchain` writes, defined there once.
+pub use lean_toolchain::lake::CAPABILITY_MANIFEST_SCHEMA;
 
 /// Largest manifest accepted, in bytes.
 pub(crate) const MANIFEST_LIMIT: u64 = 1024 * 1024;
