@@ -18,7 +18,7 @@ def expectAll (group : String) (checks : List (String × Bool)) : IO Unit := do
   let mut failed : Array String := #[]
   for (label, ok) in checks do
     if !ok then failed := failed.push label
-  unless failed.isEmpty do
+  unless failed.size == 0 do
     throw (IO.userError s!"FAIL {group}: {failed}")
   IO.println s!"PASS {group} ({checks.length} checks)"
 
@@ -200,7 +200,7 @@ def fixtureRoot : String := "../../../fixtures/lean"
     ("command range", anyArr (fun c => c.declName == "foo" && c.startLine == 1 && c.startColumn == 1) pf.commands),
     ("terms", pf.terms.size > 0 && allA (·.startLine ≥ 1) pf.terms),
     ("tactic goals", anyArr (fun t => anyArr (fun g => (g.splitOn "foo = 2").length > 1) t.goalsBefore) pf.tactics),
-    ("tactic closes goal", anyArr (fun t => t.goalsBefore.size == 1 && t.goalsAfter.isEmpty) pf.tactics),
+    ("tactic closes goal", anyArr (fun t => t.goalsBefore.size == 1 && t.goalsAfter.size == 0) pf.tactics),
     ("name ref", anyArr (fun r => r.name.endsWith "foo" && r.startLine == 2) pf.nameRefs),
     ("clean source has no errors", allA (·.severity != 2) pf.diagnostics.diagnostics),
     ("errors reported", anyArr (fun d => d.severity == 2 && d.startLine == 1) broken.diagnostics.diagnostics)]

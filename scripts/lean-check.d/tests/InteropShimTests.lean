@@ -12,7 +12,7 @@ def expectAll (group : String) (checks : List (String × Bool)) : IO Unit := do
   let mut failed : Array String := #[]
   for (label, ok) in checks do
     if !ok then failed := failed.push label
-  unless failed.isEmpty do
+  unless failed.size == 0 do
     throw (IO.userError s!"FAIL {group}: {failed}")
   IO.println s!"PASS {group} ({checks.length} checks)"
 
