@@ -81,11 +81,18 @@ impl<'lean, T: TryFromLean<'lean> + LeanArrayElement> TryFromLean<'lean> for Vec
     fn try_from_lean(obj: ObjRef<'lean, '_>) -> LeanResult<Self> {
         let len = obj.array_len()?;
         trace_decode("array", len);
+        // SAFETY: `array_len` checked that `obj` is a live `Array` of `len` initialized
+        // element slots; the array, and so every slot, outlives this borrow. Taking the slots
+        // once keeps the shape and bounds checks out of the per-element loop.
+        let items = unsafe { std::slice::from_raw_parts(sys::lean_array_cptr(obj.as_raw()), len) };
         let mut out = Vec::with_capacity(len);
-        for i in 0..len {
-            let item = T::try_from_lean(obj.array_get(i)?).map_err(|e| {
-                LeanError::conversion(format!("array element {i}: {}", e.message()))
-            })?;
+        for (i, &item) in items.iter().enumerate() {
+            // SAFETY: the element is kept alive by the array (see above).
+            let item = unsafe { ObjRef::from_borrowed_raw(item) }
+                .and_then(T::try_from_lean)
+                .map_err(|e| {
+                    LeanError::conversion(format!("array element {i}: {}", e.message()))
+                })?;
             out.push(item);
         }
         Ok(out)

@@ -74,6 +74,7 @@ where
     type CRepr = <T as LeanAbi<'lean>>::CRepr;
     type Output = T;
 
+    #[inline]
     unsafe fn decode(c: Self::CRepr, runtime: &'lean LeanRuntime) -> LeanResult<T> {
         // SAFETY: forwarded caller contract.
         unsafe { T::try_from_c(c, runtime) }
@@ -102,6 +103,7 @@ impl<'lean, T: TryFromLean<'lean>> DecodeCallResult<'lean> for LeanIo<T> {
     type CRepr = *mut lean_object;
     type Output = T;
 
+    #[inline]
     unsafe fn decode(c: *mut lean_object, runtime: &'lean LeanRuntime) -> LeanResult<T> {
         // SAFETY: an `IO` export returns an owned IO result object.
         unsafe { LeanIo::<T>::decode_c(c, runtime) }

@@ -403,18 +403,6 @@ impl<'lean, 'a> ObjRef<'lean, 'a> {
         // SAFETY: a live array object; header read only.
         Ok(unsafe { sys::lean_array_size(self.as_raw()) })
     }
-
-    /// Element `i` of an `Array`, bounds-checked.
-    pub(crate) fn array_get(self, i: usize) -> LeanResult<ObjRef<'lean, 'a>> {
-        let len = self.array_len()?;
-        if i >= len {
-            return Err(LeanError::conversion(format!(
-                "array index {i} out of bounds ({len})"
-            )));
-        }
-        // SAFETY: `i < size` of a live array; the element is kept alive by the array.
-        unsafe { ObjRef::from_borrowed_raw(sys::lean_array_get_core(self.as_raw(), i)) }
-    }
 }
 
 impl std::fmt::Debug for ObjRef<'_, '_> {
