@@ -59,6 +59,7 @@ macro_rules! int_word {
                 int_word!(@box $boxing $(($boxf, $read))?, runtime, self as $c)
             }
             #[allow(clippy::cast_sign_loss)]
+            #[inline]
             fn into_c(self, _runtime: &'lean LeanRuntime) -> LeanResult<$c> {
                 Ok(self as $c)
             }
@@ -70,6 +71,7 @@ macro_rules! int_word {
                 Ok(v as $ty)
             }
             #[allow(clippy::cast_possible_wrap)]
+            #[inline]
             unsafe fn try_from_c(c: $c, _runtime: &'lean LeanRuntime) -> LeanResult<Self> {
                 Ok(c as $ty)
             }
@@ -98,6 +100,7 @@ impl<'lean> IntoLean<'lean> for bool {
     fn into_lean(self, runtime: &'lean LeanRuntime) -> LeanResult<Obj<'lean>> {
         Ok(Obj::boxed(runtime, usize::from(self)))
     }
+    #[inline]
     fn into_c(self, _runtime: &'lean LeanRuntime) -> LeanResult<u8> {
         Ok(u8::from(self))
     }
@@ -106,17 +109,23 @@ impl<'lean> TryFromLean<'lean> for bool {
     fn try_from_lean(obj: ObjRef<'lean, '_>) -> LeanResult<Self> {
         Ok(small_scalar(obj, "Bool", 1)? == 1)
     }
+    #[inline]
     unsafe fn try_from_c(c: u8, _runtime: &'lean LeanRuntime) -> LeanResult<Self> {
         match c {
             0 => Ok(false),
             1 => Ok(true),
-            other => Err(LeanError::conversion(format!(
-                "Bool value {other} is neither 0 nor 1"
-            ))),
+            other => Err(bad_bool(other)),
         }
     }
 }
 
+/// Out of line: keeps the formatting off the inlined hot path of every `Bool` return.
+#[cold]
+fn bad_bool(value: u8) -> LeanError {
+    LeanError::conversion(format!("Bool value {value} is neither 0 nor 1"))
+}
+
+#[inline]
 fn char_from(v: u32) -> LeanResult<char> {
     char::from_u32(v).ok_or_else(|| {
         LeanError::conversion(format!("Char value {v:#x} is not a Unicode scalar value"))
@@ -131,6 +140,7 @@ impl<'lean> IntoLean<'lean> for char {
     fn into_lean(self, runtime: &'lean LeanRuntime) -> LeanResult<Obj<'lean>> {
         Ok(Obj::boxed(runtime, self as usize))
     }
+    #[inline]
     fn into_c(self, _runtime: &'lean LeanRuntime) -> LeanResult<u32> {
         Ok(u32::from(self))
     }
@@ -140,6 +150,7 @@ impl<'lean> TryFromLean<'lean> for char {
         let v = small_scalar(obj, "Char", u32::MAX as usize)?;
         char_from(u32::try_from(v).unwrap_or(u32::MAX))
     }
+    #[inline]
     unsafe fn try_from_c(c: u32, _runtime: &'lean LeanRuntime) -> LeanResult<Self> {
         char_from(c)
     }
@@ -153,6 +164,7 @@ impl<'lean> IntoLean<'lean> for () {
     fn into_lean(self, runtime: &'lean LeanRuntime) -> LeanResult<Obj<'lean>> {
         Ok(Obj::boxed(runtime, 0))
     }
+    #[inline]
     fn into_c(self, _runtime: &'lean LeanRuntime) -> LeanResult<*mut sys::lean_object> {
         Ok(sys::lean_box(0))
     }
@@ -161,6 +173,7 @@ impl<'lean> TryFromLean<'lean> for () {
     fn try_from_lean(obj: ObjRef<'lean, '_>) -> LeanResult<Self> {
         small_scalar(obj, "Unit", 0).map(|_| ())
     }
+    #[inline]
     unsafe fn try_from_c(
         c: *mut sys::lean_object,
         runtime: &'lean LeanRuntime,
@@ -190,6 +203,7 @@ macro_rules! ctor_float {
                 // fresh owned constructor object.
                 Ok(unsafe { Obj::from_owned_raw(runtime, sys::$boxf(self)) })
             }
+            #[inline]
             fn into_c(self, _runtime: &'lean LeanRuntime) -> LeanResult<$ty> {
                 Ok(self)
             }
@@ -199,6 +213,7 @@ macro_rules! ctor_float {
                 boxed_in_ctor(obj, $lean, std::mem::size_of::<$ty>())?;
                 obj.$read(0)
             }
+            #[inline]
             unsafe fn try_from_c(c: $ty, _runtime: &'lean LeanRuntime) -> LeanResult<Self> {
                 Ok(c)
             }
