@@ -294,30 +294,31 @@ fn loader_codes_are_stable_strings() {
     }
 }
 
-/// The manifest `lean_toolchain::CargoLeanCapability` writes (extra provenance fields, bare-path
-/// dependencies) is read, checked and opened.
+/// A manifest in the form `lean_toolchain::CargoLeanCapability` writes (provenance fields,
+/// bare-path dependency), rendered by the one shared type, is read, checked and opened.
 #[test]
 fn lean_toolchain_manifests_are_accepted() {
+    use lean_toolchain::lake::{CapabilityManifest, ManifestToolchain, NamingConvention};
     let fixtures = fixture_dir();
-    let manifest = json!({
-        "schema": 1,
-        "package": "lean-elpi",
-        "target": "Elpi",
-        "module": "Elpi.Ffi",
-        "dylib": fixtures.join("libleanelpi.so"),
-        "initializer": "initialize_lean_x2delpi_Elpi_Ffi",
-        "naming": "package_qualified",
-        "search_roots": [fixtures],
-        "dependencies": [fixtures.join("libleanshared.so")],
-        "toolchain": {
-            "version": lean_rs_sys::LEAN_RESOLVED_VERSION,
-            "commit": lean_rs_sys::LEAN_COMMIT.unwrap_or_default(),
-            "kind": lean_rs_sys::LEAN_SYSROOT_KIND,
-            "platform": "x86_64-unknown-linux-gnu",
-            "header_digest": null
-        },
-        "cache_key": "0123"
+    let mut written =
+        CapabilityManifest::new("lean-elpi", "Elpi.Ffi", fixtures.join("libleanelpi.so"));
+    written.target = Some("Elpi".to_owned());
+    written.initializer = Some("initialize_lean_x2delpi_Elpi_Ffi".to_owned());
+    written.naming = Some(NamingConvention::PackageQualified);
+    written.search_roots = vec![fixtures.clone()];
+    written.cache_key = Some("0123".to_owned());
+    written.toolchain = Some(ManifestToolchain {
+        version: lean_rs_sys::LEAN_RESOLVED_VERSION.to_owned(),
+        commit: lean_rs_sys::LEAN_COMMIT
+            .filter(|c| !c.is_empty())
+            .map(str::to_owned),
+        kind: Some(lean_rs_sys::LEAN_SYSROOT_KIND.to_owned()),
+        platform: Some("x86_64-unknown-linux-gnu".to_owned()),
+        header_digest: None,
     });
+    let mut manifest: Value = serde_json::from_slice(&written.to_json().unwrap()).unwrap();
+    // The bare-path dependency form (opened globally).
+    manifest["dependencies"] = json!([fixtures.join("libleanshared.so")]);
     let dir = tempfile::tempdir().unwrap();
     let path = write(dir.path(), &manifest);
     let report = check(&path);

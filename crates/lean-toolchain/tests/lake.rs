@@ -341,15 +341,21 @@ fn cargo_lean_capability_writes_a_manifest_and_env_directives() {
     )));
     assert!(directives.contains("cargo:rustc-env=LEAN_RS_CAPABILITY_MY_LIB_DYLIB="));
     assert!(directives.contains("cargo:rustc-link-lib=dylib=leanshared"));
-    let on_disk: lean_toolchain::lake::CapabilityManifest =
-        serde_json::from_slice(&fs::read(&manifest_path).unwrap()).unwrap();
+    // Read back through the loader's own entry point (bounded, schema-checked, validated).
+    let on_disk = lean_toolchain::lake::CapabilityManifest::load(&manifest_path).unwrap();
     assert_eq!(on_disk, built.manifest);
-    assert_eq!(on_disk.initializer, "initialize_my_x2dpkg_MyLib_Basic");
+    assert_eq!(
+        on_disk.initializer.as_deref(),
+        Some("initialize_my_x2dpkg_MyLib_Basic")
+    );
     assert_eq!(on_disk.package, "my-pkg");
-    assert_eq!(on_disk.toolchain.version, "4.35.0");
+    assert_eq!(on_disk.module, "MyLib.Basic");
+    assert_eq!(on_disk.toolchain.as_ref().unwrap().version, "4.35.0");
     assert_eq!(
         on_disk.dependencies,
-        std::slice::from_ref(&toolchain.runtime_library)
+        [lean_toolchain::lake::ManifestDependency::global(
+            &toolchain.runtime_library
+        )]
     );
 }
 

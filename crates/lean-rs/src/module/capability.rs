@@ -12,9 +12,8 @@ use std::path::{Path, PathBuf};
 
 use crate::error::{LeanError, LeanResult, bound_message};
 use crate::module::elf;
-use crate::module::manifest::{
-    CAPABILITY_MANIFEST_SCHEMA, CapabilityManifest, MANIFEST_LIMIT, RawManifest,
-};
+use lean_toolchain::lake::{CapabilityManifest, CapabilityManifestError, ManifestDependency};
+
 use crate::module::naming;
 use crate::module::{LeanLibraryBundle, LeanLibraryDependency, LeanModule};
 use crate::runtime::LeanRuntime;
@@ -255,25 +254,26 @@ impl LeanBuiltCapability {
                         ),
                     ));
                 };
-                Ok(CapabilityManifest {
-                    path: path.clone(),
-                    package: package.clone(),
-                    module: module.clone(),
-                    dylib: path.clone(),
-                    dependencies: dependencies
-                        .iter()
-                        .map(|d| crate::module::manifest::ManifestDependency {
+                let mut manifest = CapabilityManifest::new(package, module, path);
+                manifest.dependencies = dependencies
+                    .iter()
+                    .map(|d| {
+                        let (package, module) = d.initializer_names().unzip();
+                        ManifestDependency {
                             dylib: d.file().to_path_buf(),
                             export_symbols: d.exports_symbols(),
-                            initializer: d
-                                .initializer_names()
-                                .map(|(p, m)| (p.to_owned(), m.to_owned())),
-                        })
-                        .collect(),
-                    toolchain_version: None,
-                    toolchain_commit: None,
-                    initializer: None,
-                })
+                            package: package.map(str::to_owned),
+                            module: module.map(str::to_owned),
+                        }
+                    })
+                    .collect();
+                manifest.validate().map_err(|e| {
+                    LeanCapabilityCheck::new(
+                        LeanLoaderCode::MalformedManifest,
+                        format!("capability {}: {e}", path.display()),
+                    )
+                })?;
+                Ok(manifest)
             }
         }
     }
@@ -287,63 +287,15 @@ impl LeanBuiltCapability {
 }
 
 fn read_manifest(path: &Path) -> Result<CapabilityManifest, LeanCapabilityCheck> {
-    let missing =
-        |detail: String| LeanCapabilityCheck::new(LeanLoaderCode::MissingManifest, detail);
-    let meta = std::fs::metadata(path)
-        .map_err(|e| missing(format!("cannot read manifest {}: {e}", path.display())))?;
-    if !meta.is_file() {
-        return Err(missing(format!(
-            "manifest {} is not a file",
-            path.display()
-        )));
-    }
-    if meta.len() > MANIFEST_LIMIT {
-        return Err(LeanCapabilityCheck::new(
-            LeanLoaderCode::MalformedManifest,
-            format!(
-                "manifest {} is larger than {MANIFEST_LIMIT} bytes",
-                path.display()
-            ),
-        ));
-    }
-    let text = std::fs::read(path)
-        .map_err(|e| missing(format!("cannot read manifest {}: {e}", path.display())))?;
-    let value: serde_json::Value = serde_json::from_slice(&text).map_err(|e| {
-        LeanCapabilityCheck::new(
-            LeanLoaderCode::MalformedManifest,
-            format!("manifest {} is not valid JSON: {e}", path.display()),
-        )
-    })?;
-    let schema = value.get("schema").and_then(serde_json::Value::as_u64);
-    match schema {
-        None => {
-            return Err(LeanCapabilityCheck::new(
-                LeanLoaderCode::MalformedManifest,
-                format!("manifest {} has no numeric `schema` field", path.display()),
-            ));
-        }
-        Some(s) if s != u64::from(CAPABILITY_MANIFEST_SCHEMA) => {
-            return Err(LeanCapabilityCheck::new(
-                LeanLoaderCode::UnsupportedManifestSchema,
-                format!(
-                    "manifest {} has schema {s}; this lean-rs reads schema {CAPABILITY_MANIFEST_SCHEMA}",
-                    path.display()
-                ),
-            ));
-        }
-        Some(_) => {}
-    }
-    let raw: RawManifest = serde_json::from_value(value).map_err(|e| {
-        LeanCapabilityCheck::new(
-            LeanLoaderCode::MalformedManifest,
-            format!("manifest {}: {e}", path.display()),
-        )
-    })?;
-    CapabilityManifest::resolve(path, raw).map_err(|e| {
-        LeanCapabilityCheck::new(
-            LeanLoaderCode::MalformedManifest,
-            format!("manifest {}: {e}", path.display()),
-        )
+    CapabilityManifest::load(path).map_err(|err| {
+        let code = match err {
+            CapabilityManifestError::Unreadable(_) => LeanLoaderCode::MissingManifest,
+            CapabilityManifestError::UnsupportedSchema(_) => {
+                LeanLoaderCode::UnsupportedManifestSchema
+            }
+            _ => LeanLoaderCode::MalformedManifest,
+        };
+        LeanCapabilityCheck::new(code, format!("manifest {}: {err}", path.display()))
     })
 }
 
@@ -398,7 +350,8 @@ fn check_manifest(
             ));
         }
     }
-    if let Some(version) = &manifest.toolchain_version {
+    let toolchain = manifest.toolchain.as_ref();
+    if let Some(version) = toolchain.map(|t| &t.version) {
         let ours = lean_rs_sys::LEAN_RESOLVED_VERSION;
         if version != ours {
             errors.push(LeanCapabilityCheck::new(
@@ -407,7 +360,10 @@ fn check_manifest(
             ));
         }
     }
-    if let (Some(commit), Some(ours)) = (&manifest.toolchain_commit, lean_rs_sys::LEAN_COMMIT) {
+    if let (Some(commit), Some(ours)) = (
+        toolchain.and_then(|t| t.commit.as_ref()),
+        lean_rs_sys::LEAN_COMMIT,
+    ) {
         if !ours.is_empty() && commit != ours {
             errors.push(LeanCapabilityCheck::new(
                 LeanLoaderCode::UnsupportedToolchainFingerprint,
@@ -573,7 +529,7 @@ impl<'lean> LeanCapability<'lean> {
             if dep.export_symbols {
                 d = d.export_symbols_for_dependents();
             }
-            if let Some((package, module)) = &dep.initializer {
+            if let (Some(package), Some(module)) = (&dep.package, &dep.module) {
                 d = d.initializer(package.clone(), module.clone());
             }
             d

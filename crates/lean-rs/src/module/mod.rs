@@ -11,7 +11,6 @@ mod elf;
 mod exported;
 mod initializer;
 mod library;
-mod manifest;
 pub(crate) mod naming;
 
 pub use capability::{
@@ -19,8 +18,10 @@ pub use capability::{
     LeanCapabilityPreflightReport, LeanLoaderCode,
 };
 pub use exported::{DecodeCallResult, LeanArgs, LeanExportKind, LeanExported};
+/// The capability manifest schema this crate reads; the format is defined once, in
+/// [`lean_toolchain::lake::CapabilityManifest`], which also writes it.
+pub use lean_toolchain::lake::CAPABILITY_MANIFEST_SCHEMA;
 pub use library::{LeanLibrary, LeanLibraryBundle, LeanLibraryDependency};
-pub use manifest::CAPABILITY_MANIFEST_SCHEMA;
 
 /// Whether the package-qualified initializer name (Lean ≥ 4.27) is tried before the legacy
 /// one, decided from the Lean version `lean-rs-sys` resolved at build time. Both are always

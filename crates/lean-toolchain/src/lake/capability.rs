@@ -3,59 +3,12 @@
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
-use serde::{Deserialize, Serialize};
-
 use super::build::{LakeTarget, write_atomically};
-use super::names::{NamingConvention, validate_module_name};
+use super::manifest::{CapabilityManifest, ManifestDependency, ManifestToolchain};
+use super::names::validate_module_name;
 use crate::diagnostics::{LinkDiagnostics, one_line};
 use crate::fingerprint::ToolchainFingerprint;
 use crate::link::{is_docs_rs, link_directives};
-
-/// Schema number of [`CapabilityManifest`].
-pub const CAPABILITY_MANIFEST_SCHEMA: u32 = 1;
-
-/// The toolchain facts recorded in a capability manifest.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct ManifestToolchain {
-    /// Lean release.
-    pub version: String,
-    /// Full commit.
-    pub commit: String,
-    /// `full` or `runtime-only`.
-    pub kind: String,
-    /// Target triple, when reported.
-    pub platform: Option<String>,
-    /// `lean.h` digest, for full toolchains.
-    pub header_digest: Option<String>,
-}
-
-/// The self-describing record a runtime loader needs to reopen a built capability.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct CapabilityManifest {
-    /// Always [`CAPABILITY_MANIFEST_SCHEMA`].
-    pub schema: u32,
-    /// Lake package name.
-    pub package: String,
-    /// The `lean_lib` target.
-    pub target: String,
-    /// The root module to initialize.
-    pub module: String,
-    /// The primary shared library.
-    pub dylib: PathBuf,
-    /// The module's initializer symbol in `dylib`.
-    pub initializer: String,
-    /// Which Lake naming scheme the dylib follows.
-    pub naming: NamingConvention,
-    /// Directories to search for the dylib's dependencies.
-    pub search_roots: Vec<PathBuf>,
-    /// Shared libraries that must be loaded first (Lean's runtime).
-    pub dependencies: Vec<PathBuf>,
-    /// The toolchain it was built with.
-    pub toolchain: ManifestToolchain,
-    /// The Lake build cache key.
-    pub cache_key: String,
-}
 
 /// What [`CargoLeanCapability::build`] produced.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -175,41 +128,46 @@ impl CargoLeanCapability {
         let mut lake = self.lake.clone().toolchain(toolchain.clone());
         lake.root.clone_from(&lake_dir);
         let built = lake.build_to(directives)?;
-        let package = built.package.clone().unwrap_or_default();
-        let manifest = CapabilityManifest {
-            schema: CAPABILITY_MANIFEST_SCHEMA,
-            initializer: built.initializer_symbol(&module),
-            package,
-            target: self.lake.target.clone(),
-            module,
-            naming: built.convention,
-            search_roots: vec![
-                built
-                    .dylib
-                    .parent()
-                    .map(Path::to_path_buf)
-                    .unwrap_or_default(),
-                toolchain.lib_dir.clone(),
-            ],
-            dependencies: vec![toolchain.runtime_library.clone()],
-            dylib: built.dylib.clone(),
-            toolchain: ManifestToolchain {
-                version: toolchain.version.to_string(),
-                commit: toolchain.commit.clone(),
-                kind: toolchain.kind.as_str().to_owned(),
-                platform: toolchain.platform.clone(),
-                header_digest: toolchain.header_digest.clone(),
-            },
-            cache_key: built.cache_key.clone(),
-        };
+        let mut manifest = CapabilityManifest::new(
+            built.package.clone().unwrap_or_default(),
+            module.clone(),
+            built.dylib.clone(),
+        );
+        manifest.initializer = Some(built.initializer_symbol(&module));
+        manifest.target = Some(self.lake.target.clone());
+        manifest.naming = Some(built.convention);
+        manifest.search_roots = vec![
+            built
+                .dylib
+                .parent()
+                .map(Path::to_path_buf)
+                .unwrap_or_default(),
+            toolchain.lib_dir.clone(),
+        ];
+        manifest.dependencies = vec![ManifestDependency::global(
+            toolchain.runtime_library.clone(),
+        )];
+        manifest.toolchain = Some(ManifestToolchain {
+            version: toolchain.version.to_string(),
+            commit: Some(toolchain.commit.clone()),
+            kind: Some(toolchain.kind.as_str().to_owned()),
+            platform: toolchain.platform.clone(),
+            header_digest: toolchain.header_digest.clone(),
+        });
+        manifest.cache_key = Some(built.cache_key.clone());
         let out_dir = self
             .out_dir
             .clone()
             .or_else(|| std::env::var_os("OUT_DIR").map(PathBuf::from))
             .unwrap_or_else(|| lake_dir.join(super::build::CACHE_DIR));
         let manifest_path = out_dir.join(format!("lean-rs-capability-{}.json", self.lake.target));
-        let json = serde_json::to_vec_pretty(&manifest)
-            .map_err(|e| LinkDiagnostics::lake_output(&manifest_path, e))?;
+        // The loader's own validation: never write a manifest it would reject.
+        let json = manifest.to_json().map_err(|e| {
+            LinkDiagnostics::lake_output(
+                &manifest_path,
+                format!("invalid capability manifest: {e}"),
+            )
+        })?;
         write_atomically(&manifest_path, &json)?;
         emit(
             directives,
@@ -244,25 +202,9 @@ impl CargoLeanCapability {
 }
 
 fn empty_manifest(target: &str, module: &str) -> CapabilityManifest {
-    CapabilityManifest {
-        schema: CAPABILITY_MANIFEST_SCHEMA,
-        package: String::new(),
-        target: target.to_owned(),
-        module: module.to_owned(),
-        dylib: PathBuf::new(),
-        initializer: String::new(),
-        naming: NamingConvention::PackageQualified,
-        search_roots: Vec::new(),
-        dependencies: Vec::new(),
-        toolchain: ManifestToolchain {
-            version: String::new(),
-            commit: String::new(),
-            kind: String::new(),
-            platform: None,
-            header_digest: None,
-        },
-        cache_key: String::new(),
-    }
+    let mut manifest = CapabilityManifest::new(String::new(), module, PathBuf::new());
+    manifest.target = Some(target.to_owned());
+    manifest
 }
 
 /// `MyCapability` → `MY_CAPABILITY`, `Foo.Bar` → `FOO_BAR`.

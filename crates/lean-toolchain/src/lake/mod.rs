@@ -3,15 +3,17 @@
 mod build;
 mod capability;
 mod lakefile;
+mod manifest;
 mod modules;
 mod names;
 
 pub use build::{LakeBuild, LakeTarget, build_lake_target, build_lake_target_quiet};
-pub use capability::{
-    BuiltLeanCapability, CAPABILITY_MANIFEST_SCHEMA, CapabilityManifest, CargoLeanCapability,
-    ManifestToolchain, screaming_snake,
-};
+pub use capability::{BuiltLeanCapability, CargoLeanCapability, screaming_snake};
 pub use lakefile::{Glob, Lakefile, LeanLibDecl};
+pub use manifest::{
+    CAPABILITY_MANIFEST_LIMIT, CAPABILITY_MANIFEST_SCHEMA, CapabilityManifest,
+    CapabilityManifestError, ManifestDependency, ManifestToolchain,
+};
 pub use modules::{
     LeanModuleDescriptor, LeanModuleDiscoveryDiagnostic, LeanModuleSet, LeanModuleSetFingerprint,
     discover_lake_modules, resolve_lake_root,
