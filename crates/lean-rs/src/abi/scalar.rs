@@ -13,7 +13,7 @@ use lean_rs_sys as sys;
 use super::traits::{IntoLean, LeanAbi, TryFromLean, sealed::SealedAbi};
 use crate::error::{LeanError, LeanResult};
 use crate::runtime::LeanRuntime;
-use crate::runtime::obj::{Obj, ObjRef};
+use crate::runtime::obj::{CtorView, Obj, ObjRef};
 
 /// Reads a tagged scalar and range-checks it against `max`.
 fn small_scalar(obj: ObjRef<'_, '_>, lean_type: &str, max: usize) -> LeanResult<usize> {
@@ -45,8 +45,7 @@ macro_rules! int_word {
         small_scalar($obj, $lean, <$c>::MAX as usize)? as $c
     };
     (@unbox ctor($boxf:ident, $read:ident), $obj:ident, $lean:literal, $c:ty) => {{
-        boxed_in_ctor($obj, $lean, std::mem::size_of::<$c>())?;
-        $obj.$read(0)? as $c
+        boxed_in_ctor($obj, $lean, std::mem::size_of::<$c>())?.$read(0)? as $c
     }};
     ($($ty:ty => $c:ty, $lean:literal, $boxing:ident $(($boxf:ident, $read:ident))?;)*) => {$(
         impl SealedAbi for $ty {}
@@ -86,10 +85,10 @@ int_word! {
     i8 => u8, "Int8", small;
     i16 => u16, "Int16", small;
     i32 => u32, "Int32", small;
-    u64 => u64, "UInt64", ctor(lean_box_uint64, ctor_u64);
-    i64 => u64, "Int64", ctor(lean_box_uint64, ctor_u64);
-    usize => usize, "USize", ctor(lean_box_usize, ctor_u64);
-    isize => usize, "ISize", ctor(lean_box_usize, ctor_u64);
+    u64 => u64, "UInt64", ctor(lean_box_uint64, u64);
+    i64 => u64, "Int64", ctor(lean_box_uint64, u64);
+    usize => usize, "USize", ctor(lean_box_usize, u64);
+    isize => usize, "ISize", ctor(lean_box_usize, u64);
 }
 
 impl SealedAbi for bool {}
@@ -184,11 +183,21 @@ impl<'lean> TryFromLean<'lean> for () {
     }
 }
 
-/// Checks a field-less constructor that boxes an `n`-byte scalar.
-fn boxed_in_ctor(obj: ObjRef<'_, '_>, lean_type: &str, bytes: usize) -> LeanResult<()> {
-    obj.expect_ctor(0, 0, bytes).map_err(|e| {
-        LeanError::conversion(format!("expected a boxed {lean_type}: {}", e.message()))
-    })
+/// Checks a field-less constructor that boxes an `n`-byte scalar (one header decode and one
+/// size query, then the read is bounds-checked against it).
+#[inline]
+fn boxed_in_ctor<'lean, 'a>(
+    obj: ObjRef<'lean, 'a>,
+    lean_type: &str,
+    bytes: usize,
+) -> LeanResult<CtorView<'lean, 'a>> {
+    obj.expect_ctor(0, 0, bytes)
+        .map_err(|e| not_boxed(lean_type, &e))
+}
+
+#[cold]
+fn not_boxed(lean_type: &str, e: &LeanError) -> LeanError {
+    LeanError::conversion(format!("expected a boxed {lean_type}: {}", e.message()))
 }
 
 macro_rules! ctor_float {
@@ -210,8 +219,7 @@ macro_rules! ctor_float {
         }
         impl<'lean> TryFromLean<'lean> for $ty {
             fn try_from_lean(obj: ObjRef<'lean, '_>) -> LeanResult<Self> {
-                boxed_in_ctor(obj, $lean, std::mem::size_of::<$ty>())?;
-                obj.$read(0)
+                boxed_in_ctor(obj, $lean, std::mem::size_of::<$ty>())?.$read(0)
             }
             #[inline]
             unsafe fn try_from_c(c: $ty, _runtime: &'lean LeanRuntime) -> LeanResult<Self> {
@@ -222,6 +230,6 @@ macro_rules! ctor_float {
 }
 
 ctor_float! {
-    f64, "Float", lean_box_float, ctor_f64;
-    f32, "Float32", lean_box_float32, ctor_f32;
+    f64, "Float", lean_box_float, f64;
+    f32, "Float32", lean_box_float32, f32;
 }

@@ -38,7 +38,7 @@ use lean_rs_sys as sys;
 use super::traits::{IntoLean, LeanArrayElement, TryFromLean, object_abi, object_c_methods};
 use crate::error::{LeanError, LeanResult};
 use crate::runtime::LeanRuntime;
-use crate::runtime::obj::{Obj, ObjRef};
+use crate::runtime::obj::{CtorView, Obj, ObjRef};
 
 /// Describes how a Rust type maps onto a single-constructor Lean type.
 pub trait LeanStructure<'lean>: Sized {
@@ -72,7 +72,7 @@ pub struct LeanCtorWriter<'lean> {
 
 /// Read access to a constructor whose shape matched the declared layout.
 pub struct LeanCtorReader<'lean, 'a> {
-    ctor: ObjRef<'lean, 'a>,
+    ctor: CtorView<'lean, 'a>,
 }
 
 impl<'lean> LeanCtorWriter<'lean> {
@@ -188,16 +188,16 @@ impl<'lean> LeanCtorWriter<'lean> {
 impl<'lean> LeanCtorReader<'lean, '_> {
     /// Reads object field `index`.
     pub fn get<T: TryFromLean<'lean>>(&self, index: usize) -> LeanResult<T> {
-        T::try_from_lean(self.ctor.ctor_field(index)?)
+        T::try_from_lean(self.ctor.field(index)?)
             .map_err(|e| LeanError::conversion(format!("field {index}: {}", e.message())))
     }
     /// Reads a `UInt8` (or enum tag) at scalar `offset`.
     pub fn u8(&self, offset: usize) -> LeanResult<u8> {
-        self.ctor.ctor_u8(offset)
+        self.ctor.u8(offset)
     }
     /// Reads a `Bool` at scalar `offset`, rejecting values other than 0 and 1.
     pub fn bool(&self, offset: usize) -> LeanResult<bool> {
-        match self.ctor.ctor_u8(offset)? {
+        match self.ctor.u8(offset)? {
             0 => Ok(false),
             1 => Ok(true),
             v => Err(LeanError::conversion(format!(
@@ -207,28 +207,28 @@ impl<'lean> LeanCtorReader<'lean, '_> {
     }
     /// Reads a `UInt16` at scalar `offset`.
     pub fn u16(&self, offset: usize) -> LeanResult<u16> {
-        self.ctor.ctor_u16(offset)
+        self.ctor.u16(offset)
     }
     /// Reads a `UInt32` at scalar `offset`.
     pub fn u32(&self, offset: usize) -> LeanResult<u32> {
-        self.ctor.ctor_u32(offset)
+        self.ctor.u32(offset)
     }
     /// Reads a `UInt64` at scalar `offset`.
     pub fn u64(&self, offset: usize) -> LeanResult<u64> {
-        self.ctor.ctor_u64(offset)
+        self.ctor.u64(offset)
     }
     /// Reads a `USize` at scalar `offset`.
     pub fn usize(&self, offset: usize) -> LeanResult<usize> {
-        let v = self.ctor.ctor_u64(offset)?;
+        let v = self.ctor.u64(offset)?;
         usize::try_from(v).map_err(|_| LeanError::conversion("USize field out of range"))
     }
     /// Reads a `Float` at scalar `offset`.
     pub fn f64(&self, offset: usize) -> LeanResult<f64> {
-        self.ctor.ctor_f64(offset)
+        self.ctor.f64(offset)
     }
     /// Reads a `Float32` at scalar `offset`.
     pub fn f32(&self, offset: usize) -> LeanResult<f32> {
-        self.ctor.ctor_f32(offset)
+        self.ctor.f32(offset)
     }
 }
 
@@ -244,8 +244,8 @@ impl<'lean, T: LeanStructure<'lean>> IntoLean<'lean> for LeanStruct<T> {
 }
 impl<'lean, T: LeanStructure<'lean>> TryFromLean<'lean> for LeanStruct<T> {
     fn try_from_lean(obj: ObjRef<'lean, '_>) -> LeanResult<Self> {
-        obj.expect_ctor(u32::from(T::TAG), T::OBJECT_FIELDS, T::SCALAR_BYTES)?;
-        T::read(&LeanCtorReader { ctor: obj }).map(LeanStruct)
+        let ctor = obj.expect_ctor(u32::from(T::TAG), T::OBJECT_FIELDS, T::SCALAR_BYTES)?;
+        T::read(&LeanCtorReader { ctor }).map(LeanStruct)
     }
     object_c_methods!(from);
 }

@@ -148,18 +148,14 @@ fn decode_io_error_fields(
         )));
     }
     let has_code = kind != LeanExceptionKind::UserError;
-    err.expect_ctor(tag, fields, if has_code { 4 } else { 0 })?;
+    let ctor = err.expect_ctor(tag, fields, if has_code { 4 } else { 0 })?;
     let _details = err.ctor_field(fields - 1)?.string()?;
     let filename = if fields == 2 {
         file_name(err.ctor_field(0)?)?
     } else {
         None
     };
-    let os_code = if has_code {
-        Some(err.ctor_u32(0)?)
-    } else {
-        None
-    };
+    let os_code = if has_code { Some(ctor.u32(0)?) } else { None };
     Ok((kind, os_code, filename.map(crate::error::bound_message)))
 }
 

@@ -224,46 +224,40 @@ impl<'lean, 'a> ObjRef<'lean, 'a> {
     }
 
     /// Checks that this is a constructor object with tag `tag`, exactly `num_objs` object
-    /// fields, and at least `scalar_bytes` bytes of scalar area.
+    /// fields, and at least `scalar_bytes` bytes of scalar area, and returns the checked view
+    /// whose scalar readers need no further header decode or FFI call.
+    #[inline]
     pub(crate) fn expect_ctor(
         self,
         tag: u32,
         num_objs: usize,
         scalar_bytes: usize,
-    ) -> LeanResult<()> {
-        let Some(kind) = self.heap_tag() else {
-            return Err(self.wrong_shape(&format!("constructor #{tag}")));
+    ) -> LeanResult<CtorView<'lean, 'a>> {
+        let view = match self.heap_tag() {
+            Some(kind) if kind <= sys::LeanMaxCtorTag && u32::from(kind) == tag => {
+                CtorView::new(self)
+            }
+            _ => return Err(self.wrong_shape(&format!("constructor #{tag}"))),
         };
-        if kind > sys::LeanMaxCtorTag || u32::from(kind) != tag {
-            return Err(self.wrong_shape(&format!("constructor #{tag}")));
-        }
-        let actual = self.ctor_num_objs_unchecked();
-        if actual != num_objs {
+        if view.num_objs != num_objs {
             return Err(LeanError::conversion(format!(
-                "constructor #{tag} has {actual} object fields, expected {num_objs}"
+                "constructor #{tag} has {} object fields, expected {num_objs}",
+                view.num_objs
             )));
         }
-        let available = self.ctor_scalar_capacity();
-        if available < scalar_bytes {
+        if view.scalar_capacity < scalar_bytes {
             return Err(LeanError::conversion(format!(
-                "constructor #{tag} has {available} scalar bytes, expected at least {scalar_bytes}"
+                "constructor #{tag} has {} scalar bytes, expected at least {scalar_bytes}",
+                view.scalar_capacity
             )));
         }
-        Ok(())
+        Ok(view)
     }
 
     /// Object-field count of a constructor (caller checked it is one).
     fn ctor_num_objs_unchecked(self) -> usize {
         // SAFETY: caller established a live constructor object; header read only.
         unsafe { sys::lean_ctor_num_objs(self.as_raw()) as usize }
-    }
-
-    /// Bytes available after the object fields of a constructor (caller checked it is one).
-    fn ctor_scalar_capacity(self) -> usize {
-        // SAFETY: a live constructor object; `lean_object_byte_size` reads its allocation
-        // size from the header or the allocator page.
-        let total = unsafe { sys::lean_object_byte_size(self.as_raw()) };
-        total.saturating_sub(HEADER_BYTES + FIELD_BYTES * self.ctor_num_objs_unchecked())
     }
 
     fn expect_any_ctor(self) -> LeanResult<()> {
@@ -295,62 +289,6 @@ impl<'lean, 'a> ObjRef<'lean, 'a> {
             let field = sys::lean_ctor_get(self.as_raw(), i as u32);
             ObjRef::from_borrowed_raw(field)
         }
-    }
-
-    /// Byte offset (from the first object field) of a scalar at `offset` inside the scalar
-    /// area, after checking `size` bytes fit.
-    fn scalar_offset(self, offset: usize, size: usize) -> LeanResult<u32> {
-        self.expect_any_ctor()?;
-        let available = self.ctor_scalar_capacity();
-        if offset.checked_add(size).is_none_or(|end| end > available) {
-            return Err(LeanError::conversion(format!(
-                "scalar field at offset {offset} (+{size} bytes) lies outside the {available}-byte scalar area"
-            )));
-        }
-        let absolute = FIELD_BYTES * self.ctor_num_objs_unchecked() + offset;
-        u32::try_from(absolute).map_err(|_| LeanError::conversion("scalar offset out of range"))
-    }
-
-    /// Reads a `u8` scalar field at `offset` bytes into the scalar area.
-    pub(crate) fn ctor_u8(self, offset: usize) -> LeanResult<u8> {
-        let at = self.scalar_offset(offset, 1)?;
-        // SAFETY: bounds-checked against the allocation by `scalar_offset`.
-        Ok(unsafe { sys::lean_ctor_get_uint8(self.as_raw(), at) })
-    }
-
-    /// Reads a `u16` scalar field at `offset` bytes into the scalar area.
-    pub(crate) fn ctor_u16(self, offset: usize) -> LeanResult<u16> {
-        let at = self.scalar_offset(offset, 2)?;
-        // SAFETY: bounds-checked against the allocation by `scalar_offset`.
-        Ok(unsafe { sys::lean_ctor_get_uint16(self.as_raw(), at) })
-    }
-
-    /// Reads a `u32` scalar field at `offset` bytes into the scalar area.
-    pub(crate) fn ctor_u32(self, offset: usize) -> LeanResult<u32> {
-        let at = self.scalar_offset(offset, 4)?;
-        // SAFETY: bounds-checked against the allocation by `scalar_offset`.
-        Ok(unsafe { sys::lean_ctor_get_uint32(self.as_raw(), at) })
-    }
-
-    /// Reads a `u64` scalar field at `offset` bytes into the scalar area.
-    pub(crate) fn ctor_u64(self, offset: usize) -> LeanResult<u64> {
-        let at = self.scalar_offset(offset, 8)?;
-        // SAFETY: bounds-checked against the allocation by `scalar_offset`.
-        Ok(unsafe { sys::lean_ctor_get_uint64(self.as_raw(), at) })
-    }
-
-    /// Reads an `f64` scalar field at `offset` bytes into the scalar area.
-    pub(crate) fn ctor_f64(self, offset: usize) -> LeanResult<f64> {
-        let at = self.scalar_offset(offset, 8)?;
-        // SAFETY: bounds-checked against the allocation by `scalar_offset`.
-        Ok(unsafe { sys::lean_ctor_get_float(self.as_raw(), at) })
-    }
-
-    /// Reads an `f32` scalar field at `offset` bytes into the scalar area.
-    pub(crate) fn ctor_f32(self, offset: usize) -> LeanResult<f32> {
-        let at = self.scalar_offset(offset, 4)?;
-        // SAFETY: bounds-checked against the allocation by `scalar_offset`.
-        Ok(unsafe { sys::lean_ctor_get_float32(self.as_raw(), at) })
     }
 
     /// The UTF-8 contents of a Lean `String`, validated.
@@ -411,6 +349,80 @@ impl std::fmt::Debug for ObjRef<'_, '_> {
     }
 }
 
+/// A constructor object whose object-field count and scalar capacity were read once
+/// (the capacity costs one `lean_object_byte_size` call; the header leaves no size for
+/// heap objects). Scalar reads are bounds-checked against the stored capacity.
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct CtorView<'lean, 'a> {
+    obj: ObjRef<'lean, 'a>,
+    num_objs: usize,
+    scalar_capacity: usize,
+}
+
+macro_rules! ctor_view_readers {
+    ($($name:ident -> $ty:ty, $get:ident;)*) => {$(
+        #[doc = concat!("Reads a `", stringify!($ty), "` at `offset` bytes into the scalar area.")]
+        #[inline]
+        pub(crate) fn $name(self, offset: usize) -> LeanResult<$ty> {
+            let at = self.scalar_offset(offset, std::mem::size_of::<$ty>())?;
+            // SAFETY: `at .. at + size` lies inside the constructor's allocation
+            // (`scalar_offset` checked it against the measured capacity).
+            Ok(unsafe { sys::$get(self.obj.as_raw(), at) })
+        }
+    )*};
+}
+
+impl<'lean, 'a> CtorView<'lean, 'a> {
+    /// Caller checked that `obj` is a live constructor object.
+    #[inline]
+    fn new(obj: ObjRef<'lean, 'a>) -> Self {
+        let num_objs = obj.ctor_num_objs_unchecked();
+        // SAFETY: a live constructor object; `lean_object_byte_size` reads its allocation
+        // size from the header or the allocator page.
+        let total = unsafe { sys::lean_object_byte_size(obj.as_raw()) };
+        Self {
+            obj,
+            num_objs,
+            scalar_capacity: total.saturating_sub(HEADER_BYTES + FIELD_BYTES * num_objs),
+        }
+    }
+
+    /// Object field `i`, bounds-checked.
+    pub(crate) fn field(self, i: usize) -> LeanResult<ObjRef<'lean, 'a>> {
+        self.obj.ctor_field(i)
+    }
+
+    /// Byte offset (from the first object field) of a scalar at `offset` inside the scalar
+    /// area, after checking `size` bytes fit.
+    #[inline]
+    fn scalar_offset(self, offset: usize, size: usize) -> LeanResult<u32> {
+        match offset.checked_add(size) {
+            Some(end) if end <= self.scalar_capacity => {
+                u32::try_from(FIELD_BYTES * self.num_objs + offset)
+                    .map_err(|_| LeanError::conversion("scalar offset out of range"))
+            }
+            _ => Err(self.outside_scalar_area(offset, size)),
+        }
+    }
+
+    #[cold]
+    fn outside_scalar_area(self, offset: usize, size: usize) -> LeanError {
+        LeanError::conversion(format!(
+            "scalar field at offset {offset} (+{size} bytes) lies outside the {}-byte scalar area",
+            self.scalar_capacity
+        ))
+    }
+
+    ctor_view_readers! {
+        u8 -> u8, lean_ctor_get_uint8;
+        u16 -> u16, lean_ctor_get_uint16;
+        u32 -> u32, lean_ctor_get_uint32;
+        u64 -> u64, lean_ctor_get_uint64;
+        f64 -> f64, lean_ctor_get_float;
+        f32 -> f32, lean_ctor_get_float32;
+    }
+}
+
 #[cfg(test)]
 mod tests {
     #![allow(clippy::unwrap_used)]
@@ -465,5 +477,43 @@ mod tests {
         assert!(s.borrow().ctor_field(0).is_err());
         assert!(s.borrow().string().is_err());
         assert_eq!(s.borrow().shape(), "scalar 41");
+    }
+
+    /// The checked view measures the real allocation once: a boxed `UInt64` (tag 0, no object
+    /// fields, an 8-byte scalar area on 4.35.0) reads back, and every read or shape outside
+    /// what was measured is an error.
+    #[test]
+    fn ctor_view_bounds_scalar_reads_by_the_measured_size() {
+        let runtime = LeanRuntime::init().unwrap();
+        // SAFETY: the runtime is initialized; `lean_box_uint64` returns a fresh owned object.
+        let boxed = unsafe { Obj::from_owned_raw(runtime, sys::lean_box_uint64(u64::MAX - 6)) };
+        let view = boxed.borrow().expect_ctor(0, 0, 8).unwrap();
+        assert_eq!(view.scalar_capacity, 8);
+        assert_eq!(view.u64(0).unwrap(), u64::MAX - 6);
+        assert_eq!(view.u32(4).unwrap(), u32::MAX);
+        assert!(
+            view.u64(1)
+                .unwrap_err()
+                .message()
+                .contains("8-byte scalar area")
+        );
+        assert!(view.u8(usize::MAX).is_err());
+        assert!(view.field(0).is_err());
+        let obj = boxed.borrow();
+        assert!(
+            obj.expect_ctor(0, 0, 9)
+                .unwrap_err()
+                .message()
+                .contains("8 scalar bytes")
+        );
+        assert!(obj.expect_ctor(1, 0, 8).is_err());
+        assert!(obj.expect_ctor(0, 1, 0).is_err());
+        assert!(
+            Obj::boxed(runtime, 0)
+                .borrow()
+                .expect_ctor(0, 0, 0)
+                .is_err()
+        );
+        assert!(heap_string(runtime).borrow().expect_ctor(0, 0, 0).is_err());
     }
 }
