@@ -116,3 +116,36 @@ fn handles_work_on_attached_worker_threads() {
     .unwrap();
     assert_eq!(printed, "Worker.name");
 }
+
+/// `LeanLevel` prints through Lean's `ToString Level` (`Level.format` + `Format.pretty`);
+/// the expected strings are what the real 4.35.0 runtime printed, including its choices a
+/// hand-written printer would likely get wrong (numeral offsets, no flattening of nested
+/// `max`, parenthesized offset of a `max`).
+#[test]
+fn levels_print_through_leans_to_string_instance() {
+    let runtime = rt();
+    let zero = LeanLevel::zero(runtime).unwrap();
+    let one = zero.succ().unwrap();
+    let u = LeanLevel::param(&LeanName::from_components(runtime, ["u"]).unwrap()).unwrap();
+    let v = LeanLevel::param(&LeanName::from_components(runtime, ["v"]).unwrap()).unwrap();
+    let cases = [
+        (zero.clone(), "0"),
+        (one.clone(), "1"),
+        (one.succ().unwrap().succ().unwrap(), "3"),
+        (u.clone(), "u"),
+        (u.succ().unwrap().succ().unwrap(), "u + 2"),
+        (u.max(&one).unwrap(), "max u 1"),
+        (one.max(&u).unwrap(), "max 1 u"),
+        (u.imax(&v).unwrap(), "imax u v"),
+        (u.max(&v.imax(&zero).unwrap()).unwrap(), "max u (imax v 0)"),
+        (u.max(&v).unwrap().succ().unwrap(), "(max u v) + 1"),
+        (u.max(&v).unwrap().max(&one).unwrap(), "max (max u v) 1"),
+    ];
+    for (level, expected) in cases {
+        assert_eq!(level.to_lean_string().unwrap(), expected);
+        assert_eq!(level.to_string(), expected);
+    }
+    assert_eq!(format!("{:?}", u.max(&one).unwrap()), "LeanLevel(max u 1)");
+    // Printing does not consume the handle.
+    assert_eq!(u.to_lean_string().unwrap(), "u");
+}

@@ -219,6 +219,16 @@ impl<'lean> LeanLevel<'lean> {
             owned(name.runtime(), f(name.obj.clone().into_raw()))
         }))
     }
+
+    /// Lean's own rendering (`toString` of `instance : ToString Level`), e.g. `max u 1`.
+    /// Goes through the instance closure rather than `Level.format`, whose compiled argument
+    /// list differs between releases.
+    pub fn to_lean_string(&self) -> LeanResult<String> {
+        let text = exports()?
+            .level_to_string
+            .apply_1("instance ToString Level", self.obj.clone())?;
+        string_result(&text)
+    }
 }
 
 /// How a binder's argument is supplied (`BinderInfo`).
@@ -450,6 +460,12 @@ impl fmt::Display for LeanName<'_> {
     }
 }
 
+impl fmt::Display for LeanLevel<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.to_lean_string().as_deref().unwrap_or("<Level>"))
+    }
+}
+
 impl fmt::Display for LeanExpr<'_> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(self.to_lean_string().as_deref().unwrap_or("<Expr>"))
@@ -468,7 +484,7 @@ impl fmt::Debug for LeanExpr<'_> {
 }
 impl fmt::Debug for LeanLevel<'_> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str("LeanLevel(..)")
+        write!(f, "LeanLevel({self})")
     }
 }
 impl fmt::Debug for LeanDeclaration<'_> {

@@ -17,6 +17,63 @@ use libloading::os::unix::Library;
 use crate::error::{LeanError, LeanResult};
 use crate::runtime::obj::Obj;
 
+/// The address of a Lean global variable (a compiled closed term such as a type-class
+/// instance): a slot holding a `lean_object*`. Resolved like the functions; read only through
+/// [`LeanGlobal::apply_1`], which checks what the slot holds before using it.
+#[derive(Clone, Copy)]
+#[repr(transparent)]
+pub(crate) struct LeanGlobal(*const *mut lean_object);
+
+// SAFETY: the address of a process-lifetime global of `libleanshared`; sharing the address
+// is harmless, and every read goes through `apply_1`, which is subject to the same
+// attached-thread rules as all other Lean object access.
+unsafe impl Send for LeanGlobal {}
+// SAFETY: as above; the address itself is immutable.
+unsafe impl Sync for LeanGlobal {}
+
+impl LeanGlobal {
+    /// Applies the closure held by global `name` to `arg` (consumed). The slot must hold a
+    /// closure that awaits exactly one more argument; anything else (an unset slot, another
+    /// object kind, another arity) is a `Link` error, never a call.
+    pub(crate) fn apply_1<'lean>(self, name: &str, arg: Obj<'lean>) -> LeanResult<Obj<'lean>> {
+        let runtime = arg.runtime();
+        if self.0.is_null() {
+            return Err(LeanError::link(format!(
+                "Lean global ({name}) has a null address"
+            )));
+        }
+        // SAFETY: a non-null address of a pointer-sized, pointer-aligned Lean global slot in
+        // the loaded runtime library.
+        let f = unsafe { self.0.read() };
+        if f.is_null() || sys::lean_is_scalar(f) {
+            return Err(LeanError::link(format!(
+                "Lean global ({name}) is not initialized to an object"
+            )));
+        }
+        // SAFETY: `f` is a live heap object (Lean globals are set once and kept alive for the
+        // process); the header and, for closures, the arity fields are read.
+        let remaining = unsafe {
+            (sys::lean_ptr_tag(f) == sys::LeanClosure)
+                .then(|| sys::lean_closure_arity(f) - sys::lean_closure_num_fixed(f))
+        };
+        if remaining != Some(1) {
+            return Err(LeanError::link(format!(
+                "Lean global ({name}) is not a closure awaiting one argument"
+            )));
+        }
+        // SAFETY: `lean_apply_1` consumes one reference to the closure (taken here; a no-op
+        // for the persistent static object) and the owned argument, and returns an owned
+        // result.
+        unsafe {
+            sys::lean_inc(f);
+            Ok(Obj::from_owned_raw(
+                runtime,
+                sys::lean_apply_1(f, arg.into_raw()),
+            ))
+        }
+    }
+}
+
 type Obj1 = unsafe extern "C" fn(*mut lean_object) -> *mut lean_object;
 type Obj2 = unsafe extern "C" fn(*mut lean_object, *mut lean_object) -> *mut lean_object;
 type Obj4U8 = unsafe extern "C" fn(
@@ -94,6 +151,10 @@ export_table! {
     expr_dbg_to_string: Obj1 = "lean_expr_dbg_to_string";
     /// `AxiomVal.mk name levelParams type isUnsafe` (owned).
     mk_axiom_val: AxiomVal = "lean_mk_axiom_val";
+    /// `instance : ToString Level`, a closure `Level → String` (argument owned). On 4.35.0
+    /// it is a static closure of `instToString.lam_1` with `lIndex? := fun _ => none` fixed,
+    /// which runs `Format.pretty (Level.format u true lIndex?) defWidth 0 0` (disassembly).
+    level_to_string: LeanGlobal = "l_Lean_Level_instToString";
 }
 
 fn lookup<T: Copy>(lib: &Library, name: &str) -> LeanResult<T> {
@@ -101,8 +162,9 @@ fn lookup<T: Copy>(lib: &Library, name: &str) -> LeanResult<T> {
     cname.extend_from_slice(name.as_bytes());
     cname.push(0);
     // SAFETY: `T` is the `extern "C"` function-pointer type the table declares for `name`,
-    // matching the Lean 4.35 signature documented on the field; the symbol lives in
-    // `libleanshared`, which stays loaded for the life of the process.
+    // matching the Lean 4.35 signature documented on the field, or `LeanGlobal` (a plain
+    // address) for a data symbol; the symbol lives in `libleanshared`, which stays loaded for
+    // the life of the process.
     unsafe {
         lib.get::<T>(&cname).map(|symbol| *symbol).map_err(|e| {
             LeanError::link(format!(
@@ -142,4 +204,61 @@ pub(crate) fn io_error_to_string(err: Obj<'_>) -> LeanResult<String> {
     let text =
         unsafe { Obj::from_owned_raw(runtime, sys::lean_io_error_to_string(err.into_raw())) };
     Ok(crate::error::bound_message(text.borrow().string()?))
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used)]
+
+    use super::*;
+    use crate::runtime::LeanRuntime;
+
+    fn apply_through(slot: &*mut lean_object) -> LeanResult<Obj<'static>> {
+        let runtime = LeanRuntime::init().unwrap();
+        LeanGlobal(std::ptr::from_ref(slot)).apply_1("test slot", Obj::boxed(runtime, 0))
+    }
+
+    /// A slot that does not hold a one-argument closure is refused before any call.
+    #[test]
+    fn apply_1_checks_what_the_global_holds() {
+        let runtime = LeanRuntime::init().unwrap();
+        let unset: *mut lean_object = std::ptr::null_mut();
+        assert!(
+            apply_through(&unset)
+                .unwrap_err()
+                .message()
+                .contains("not initialized")
+        );
+        let scalar = sys::lean_box(3);
+        assert!(
+            apply_through(&scalar)
+                .unwrap_err()
+                .message()
+                .contains("not initialized")
+        );
+        let string = crate::abi::IntoLean::into_lean("not a closure", runtime).unwrap();
+        let err = apply_through(&string.as_raw()).unwrap_err();
+        assert!(
+            err.message()
+                .contains("not a closure awaiting one argument"),
+            "{err}"
+        );
+        let null = LeanGlobal(std::ptr::null());
+        assert!(null.apply_1("null", Obj::boxed(runtime, 0)).is_err());
+    }
+
+    /// The real `ToString Level` instance passes the same checks.
+    #[test]
+    fn the_level_to_string_instance_is_a_one_argument_closure() {
+        let runtime = LeanRuntime::init().unwrap();
+        let zero = exports().unwrap().level_mk_zero;
+        // SAFETY: unit in, owned `Level` out.
+        let level = unsafe { Obj::from_owned_raw(runtime, zero(sys::lean_box(0))) };
+        let text = exports()
+            .unwrap()
+            .level_to_string
+            .apply_1("level", level)
+            .unwrap();
+        assert_eq!(text.borrow().string().unwrap(), "0");
+    }
 }
