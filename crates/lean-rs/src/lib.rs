@@ -22,7 +22,7 @@
 //! ```
 
 pub mod abi;
-pub mod callback;
+mod callback;
 pub mod error;
 pub mod handle;
 pub mod module;
