@@ -233,18 +233,17 @@ impl<'lean, 'a> ObjRef<'lean, 'a> {
         num_objs: usize,
         scalar_bytes: usize,
     ) -> LeanResult<CtorView<'lean, 'a>> {
-        let view = match self.heap_tag() {
-            Some(kind) if kind <= sys::LeanMaxCtorTag && u32::from(kind) == tag => {
-                CtorView::new(self)
-            }
+        match self.heap_tag() {
+            Some(kind) if kind <= sys::LeanMaxCtorTag && u32::from(kind) == tag => {}
             _ => return Err(self.wrong_shape(&format!("constructor #{tag}"))),
-        };
-        if view.num_objs != num_objs {
+        }
+        let actual = self.ctor_num_objs_unchecked();
+        if actual != num_objs {
             return Err(LeanError::conversion(format!(
-                "constructor #{tag} has {} object fields, expected {num_objs}",
-                view.num_objs
+                "constructor #{tag} has {actual} object fields, expected {num_objs}"
             )));
         }
+        let view = CtorView::new(self, num_objs, scalar_bytes > 0);
         if view.scalar_capacity < scalar_bytes {
             return Err(LeanError::conversion(format!(
                 "constructor #{tag} has {} scalar bytes, expected at least {scalar_bytes}",
@@ -350,8 +349,9 @@ impl std::fmt::Debug for ObjRef<'_, '_> {
 }
 
 /// A constructor object whose object-field count and scalar capacity were read once
-/// (the capacity costs one `lean_object_byte_size` call; the header leaves no size for
-/// heap objects). Scalar reads are bounds-checked against the stored capacity.
+/// (the capacity costs one `lean_object_byte_size` call, made only when scalar bytes were
+/// asked for; the header holds no size for heap objects). Scalar reads are bounds-checked
+/// against the stored capacity.
 #[derive(Clone, Copy, Debug)]
 pub(crate) struct CtorView<'lean, 'a> {
     obj: ObjRef<'lean, 'a>,
@@ -373,17 +373,23 @@ macro_rules! ctor_view_readers {
 }
 
 impl<'lean, 'a> CtorView<'lean, 'a> {
-    /// Caller checked that `obj` is a live constructor object.
+    /// Caller checked that `obj` is a live constructor object with `num_objs` object fields.
+    /// Without `measure` (no scalars wanted) the size query is skipped and the view reads no
+    /// scalars.
     #[inline]
-    fn new(obj: ObjRef<'lean, 'a>) -> Self {
-        let num_objs = obj.ctor_num_objs_unchecked();
-        // SAFETY: a live constructor object; `lean_object_byte_size` reads its allocation
-        // size from the header or the allocator page.
-        let total = unsafe { sys::lean_object_byte_size(obj.as_raw()) };
+    fn new(obj: ObjRef<'lean, 'a>, num_objs: usize, measure: bool) -> Self {
+        let scalar_capacity = if measure {
+            // SAFETY: a live constructor object; `lean_object_byte_size` reads its allocation
+            // size from the header or the allocator page.
+            let total = unsafe { sys::lean_object_byte_size(obj.as_raw()) };
+            total.saturating_sub(HEADER_BYTES + FIELD_BYTES * num_objs)
+        } else {
+            0
+        };
         Self {
             obj,
             num_objs,
-            scalar_capacity: total.saturating_sub(HEADER_BYTES + FIELD_BYTES * num_objs),
+            scalar_capacity,
         }
     }
 
@@ -508,6 +514,8 @@ mod tests {
         );
         assert!(obj.expect_ctor(1, 0, 8).is_err());
         assert!(obj.expect_ctor(0, 1, 0).is_err());
+        // Checked for no scalars: the size is not queried and no scalar can be read.
+        assert!(obj.expect_ctor(0, 0, 0).unwrap().u8(0).is_err());
         assert!(
             Obj::boxed(runtime, 0)
                 .borrow()

@@ -18,7 +18,8 @@ pub(super) fn mark_init_thread() {
     INIT_THREAD.with(|flag| flag.set(true));
 }
 
-/// Whether the calling thread may call into Lean right now.
+/// Whether the calling thread may call into Lean right now (used by debug builds and tests).
+#[cfg(any(debug_assertions, test))]
 pub(crate) fn is_attached() -> bool {
     INIT_THREAD.with(Cell::get) || ATTACH_DEPTH.with(Cell::get) > 0
 }
