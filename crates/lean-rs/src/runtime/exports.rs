@@ -19,17 +19,11 @@ use crate::runtime::obj::Obj;
 
 /// The address of a Lean global variable (a compiled closed term such as a type-class
 /// instance): a slot holding a `lean_object*`. Resolved like the functions; read only through
-/// [`LeanGlobal::apply_1`], which checks what the slot holds before using it.
+/// [`LeanGlobal::apply_1`], which checks what the slot holds before using it. Kept as an
+/// integer so the table stays `Send + Sync` without an `unsafe impl`.
 #[derive(Clone, Copy)]
 #[repr(transparent)]
-pub(crate) struct LeanGlobal(*const *mut lean_object);
-
-// SAFETY: the address of a process-lifetime global of `libleanshared`; sharing the address
-// is harmless, and every read goes through `apply_1`, which is subject to the same
-// attached-thread rules as all other Lean object access.
-unsafe impl Send for LeanGlobal {}
-// SAFETY: as above; the address itself is immutable.
-unsafe impl Sync for LeanGlobal {}
+pub(crate) struct LeanGlobal(usize);
 
 impl LeanGlobal {
     /// Applies the closure held by global `name` to `arg` (consumed). The slot must hold a
@@ -37,14 +31,15 @@ impl LeanGlobal {
     /// object kind, another arity) is a `Link` error, never a call.
     pub(crate) fn apply_1<'lean>(self, name: &str, arg: Obj<'lean>) -> LeanResult<Obj<'lean>> {
         let runtime = arg.runtime();
-        if self.0.is_null() {
+        let slot = std::ptr::with_exposed_provenance::<*mut lean_object>(self.0);
+        if slot.is_null() {
             return Err(LeanError::link(format!(
                 "Lean global ({name}) has a null address"
             )));
         }
-        // SAFETY: a non-null address of a pointer-sized, pointer-aligned Lean global slot in
-        // the loaded runtime library.
-        let f = unsafe { self.0.read() };
+        // SAFETY: a non-null address, exposed by the dynamic loader, of a pointer-sized,
+        // pointer-aligned Lean global slot in the loaded runtime library.
+        let f = unsafe { slot.read() };
         if f.is_null() || sys::lean_is_scalar(f) {
             return Err(LeanError::link(format!(
                 "Lean global ({name}) is not initialized to an object"
@@ -215,7 +210,8 @@ mod tests {
 
     fn apply_through(slot: &*mut lean_object) -> LeanResult<Obj<'static>> {
         let runtime = LeanRuntime::init().unwrap();
-        LeanGlobal(std::ptr::from_ref(slot)).apply_1("test slot", Obj::boxed(runtime, 0))
+        LeanGlobal(std::ptr::from_ref(slot).expose_provenance())
+            .apply_1("test slot", Obj::boxed(runtime, 0))
     }
 
     /// A slot that does not hold a one-argument closure is refused before any call.
@@ -243,7 +239,7 @@ mod tests {
                 .contains("not a closure awaiting one argument"),
             "{err}"
         );
-        let null = LeanGlobal(std::ptr::null());
+        let null = LeanGlobal(0);
         assert!(null.apply_1("null", Obj::boxed(runtime, 0)).is_err());
     }
 
