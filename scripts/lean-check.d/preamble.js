@@ -23,3 +23,23 @@ Module.preRun = [function leanRsMountHost() {
   ENV.LEAN_PATH = process.env.LEAN_RS_WASM_LEAN_PATH || "";
   FS.chdir(process.cwd());
 }];
+
+// Emscripten's dlsym (`__dlsym_js` in lean.js) finds a symbol's index with
+// `Object.keys(lib.exports).indexOf(symbol)`: it builds the list of all ~200 000 exports and
+// scans it, on every call. Lean looks up a native symbol for many imported declarations, so
+// that line alone was ~90 % of a run (`node --cpu-prof`: `import Init` 4-9 min before, ~35 s
+// after). scripts/lean-check --provision rewrites that one expression to call this function,
+// which answers from a per-library Map built once (rebuilt if the export table changes). The
+// index it returns is the same position in `Object.keys` order, so callers see no difference.
+function leanRsSymbolIndex(lib, symbol) {
+  if (!Object.prototype.hasOwnProperty.call(lib.exports, symbol)) return -1;
+  var cached = lib.leanRsSymbolIndex;
+  if (!cached || cached.exports !== lib.exports || !cached.index.has(symbol)) {
+    var keys = Object.keys(lib.exports);
+    var index = new Map();
+    for (var i = 0; i < keys.length; i++) index.set(keys[i], i);
+    cached = lib.leanRsSymbolIndex = { exports: lib.exports, index: index };
+  }
+  var at = cached.index.get(symbol);
+  return at === undefined ? -1 : at;
+}

