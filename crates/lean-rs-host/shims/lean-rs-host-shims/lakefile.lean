@@ -12,4 +12,6 @@ require «lean_rs_interop_shims» from "../lean-rs-interop-shims"
 
 @[default_target]
 lean_lib «LeanRsHostShims» where
+  -- The root and every `LeanRsHostShims.*` module go into the one shared library.
+  globs := #[.andSubmodules `LeanRsHostShims]
   defaultFacets := #[LeanLib.sharedFacet]
