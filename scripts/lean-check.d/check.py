@@ -514,6 +514,62 @@ def extract_prototypes(c_files: list[Path]) -> dict[str, dict]:
     return found
 
 
+def normalize_signature(sig: str) -> str:
+    """A Lean signature `(a b : T) (c : U) : R` in one spelling: one binder per name, single
+    spaces, so the table may group binders differently from the source."""
+    text = " ".join(sig.split())
+    binders: list[str] = []
+    while text and text[0] in "([{":
+        depth, end = 0, -1
+        for i, ch in enumerate(text):
+            if ch in "([{":
+                depth += 1
+            elif ch in ")]}":
+                depth -= 1
+                if depth == 0:
+                    end = i
+                    break
+        if end < 0:
+            return text
+        open_, close, inner = text[0], text[end], text[1:end]
+        text = text[end + 1:].lstrip()
+        try:
+            names, ty = _split_header(inner)
+        except ValueError:  # an anonymous instance binder such as `[Monad m]`
+            binders.append(f"{open_}{inner.strip()}{close}")
+            continue
+        # A leading `_` only silences Lean's unused-variable lint; it is not part of the API.
+        binders.extend(f"{open_}{name.lstrip('_') or '_'} : {ty}{close}" for name in names.split())
+    ret = text[1:].strip() if text.startswith(":") else text
+    return " ".join(binders + [":", ret])
+
+
+def source_signatures(root: Path) -> dict[str, tuple[str, str]]:
+    """symbol -> (declared name, signature) for every `@[export sym]` def and
+    `@[extern "sym"]` opaque in the package's sources."""
+    found: dict[str, tuple[str, str]] = {}
+    for src in sorted(root.rglob("*.lean")):
+        if src.name == "lakefile.lean" or ".lake" in src.parts:
+            continue
+        lines = src.read_text(encoding="utf-8").splitlines()
+        for i, ln in enumerate(lines):
+            attr = re.match(r'^@\[(?:export ([A-Za-z_]\w*)|extern "([A-Za-z_]\w*)")\]\s*$', ln)
+            if not attr or i + 1 >= len(lines):
+                continue
+            decl = []
+            for nxt in lines[i + 1:]:
+                if not nxt.strip() or (decl and not nxt[0].isspace()):
+                    break
+                decl.append(nxt)
+                if ":=" in nxt:
+                    break
+            head = re.match(r"^(?:def|opaque)\s+(\S+)(.*)$", " ".join(decl), re.S)
+            if head:
+                sig = head.group(2).split(":=")[0]
+                found[attr.group(1) or attr.group(2)] = (head.group(1), sig)
+    return found
+
+
 def check_abi(repo: Path, lean: WasmLean, outcomes: dict[str, Outcome], modules: dict[str, Module],
               print_only: bool) -> bool:
     ok = True
@@ -521,6 +577,9 @@ def check_abi(repo: Path, lean: WasmLean, outcomes: dict[str, Outcome], modules:
     # @[extern] helpers its real bodies call are matched against the C of the package that
     # declares them for its own (compiled) code instead.
     everywhere = extract_prototypes(sorted((lean.out / "c").glob("*/*.c")))
+    sources: dict[str, tuple[str, str]] = {}
+    for pkg in PACKAGES:
+        sources.update(source_signatures(repo / pkg.root))
     for pkg in PACKAGES:
         mods = [m for m in modules.values() if m.package == pkg]
         unbuilt = [m.name for m in mods if outcomes.get(m.name, Outcome("skipped")).status
@@ -560,6 +619,17 @@ def check_abi(repo: Path, lean: WasmLean, outcomes: dict[str, Outcome], modules:
             elif got["returns"] != want["returns"] or got["params"] != want["params"]:
                 problems.append(f"{sym}: table says {want['returns']} ({', '.join(want['params'])}), "
                                 f"C says {got['returns']} ({', '.join(got['params'])})")
+        # The table's `lean` and `signature` columns must say what the source says (an extern
+        # helper may be declared by a package this one requires).
+        for sym, entry in declared.items():
+            if sym not in sources:
+                problems.append(f"{sym}: no @[export]/@[extern] declaration of it in any package")
+                continue
+            name, sig = sources[sym]
+            if entry["lean"].split(".")[-1] != name.split(".")[-1]:
+                problems.append(f"{sym}: table names {entry['lean']}, the source declares {name}")
+            elif normalize_signature(entry["signature"]) != normalize_signature(sig):
+                problems.append(f"{sym}: table signature `{entry['signature']}`, source `{' '.join(sig.split())}`")
         for sym in sorted(set(found) - set(declared)):
             problems.append(f"{sym}: emitted by {found[sym]['module']} but missing from the table")
         for kind, want_n in table.get("counts", {}).items():

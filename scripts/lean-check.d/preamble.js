@@ -21,6 +21,9 @@ Module.preRun = [function leanRsMountHost() {
   }
   mountDirsOf("");
   ENV.LEAN_PATH = process.env.LEAN_RS_WASM_LEAN_PATH || "";
+  // lean.wasm is built with LLVM profiling and writes `default.profraw` into the working
+  // directory (a package's source folder) at exit; send it to emscripten's in-memory root.
+  ENV.LLVM_PROFILE_FILE = "/lean-rs-discarded.profraw";
   FS.chdir(process.cwd());
 }];
 
