@@ -359,8 +359,9 @@ class Runner:
         return sha256(b"\0".join(parts))
 
     def build(self, m: Module) -> Outcome:
-        text = m.source.read_bytes()
-        key = self.module_key(m, text)
+        raw = m.source.read_bytes()
+        key = self.module_key(m, raw)
+        text = raw.decode("utf-8")
         rel = Path(*m.name.split("."))
         variant = m.package.codegen == "abi-variant"
         olean = self.lean.build / m.package.name / rel.with_suffix(".olean")
@@ -383,7 +384,7 @@ class Runner:
             src = vroot / rel.with_suffix(".lean")
             src.parent.mkdir(parents=True, exist_ok=True)
             try:
-                vtext, stubbed = abi_variant(text.decode("utf-8"), m.source)
+                vtext, stubbed = abi_variant(text, m.source)
             except ValueError as e:
                 return Outcome("failed", f"cannot build its ABI variant: {e}")
             src.write_text(vtext, encoding="utf-8")
@@ -393,7 +394,7 @@ class Runner:
         log_file = self.lean.out / "logs" / (m.name + ".log")
         rc, output = self.lean.run(["-R", ".", *args, str(src.relative_to(root))], root, log_file)
         errors, sorries = lean_messages(output, src.name)
-        expected = EXPECT_SORRY_RE.search(text.decode("utf-8"))
+        expected = EXPECT_SORRY_RE.search(text)
         want_sorries = int(expected.group(1)) if expected else 0
         problems = []
         if rc != 0 or errors:
@@ -418,8 +419,6 @@ class Runner:
         return Outcome("compiled", f"ABI variant, {stubbed} exports stubbed" if variant else "")
 
     def test(self, m: Module) -> Outcome:
-        if m.tier3:
-            return Outcome("tier3", m.tier3)
         try:
             text, want_sorries, included = assemble_test(m, self.modules)
         except ValueError as e:
@@ -573,24 +572,27 @@ def source_signatures(root: Path) -> dict[str, tuple[str, str]]:
 def check_abi(repo: Path, lean: WasmLean, outcomes: dict[str, Outcome], modules: dict[str, Module],
               print_only: bool) -> bool:
     ok = True
+    built = [m for m in modules.values()
+             if not m.is_test and outcomes.get(m.name, Outcome("skipped")).status in ("compiled", "cached")]
+    # Each built module's C, read once.
+    protos = {m.name: extract_prototypes([lean.out / "c" / m.package.name / (m.name + ".c")])
+              for m in built}
     # Every prototype any package's C shows: an ABI variant's stubs call nothing, so the
     # @[extern] helpers its real bodies call are matched against the C of the package that
     # declares them for its own (compiled) code instead.
-    everywhere = extract_prototypes(sorted((lean.out / "c").glob("*/*.c")))
+    everywhere = {sym: p for found in protos.values() for sym, p in found.items()}
     sources: dict[str, tuple[str, str]] = {}
     for pkg in PACKAGES:
         sources.update(source_signatures(repo / pkg.root))
     for pkg in PACKAGES:
-        mods = [m for m in modules.values() if m.package == pkg]
-        unbuilt = [m.name for m in mods if outcomes.get(m.name, Outcome("skipped")).status
-                   not in ("compiled", "cached")]
-        c_files = sorted((lean.out / "c" / pkg.name / (m.name + ".c")) for m in mods)
+        mods = sorted((m for m in modules.values() if m.package == pkg), key=lambda m: m.name)
+        unbuilt = [m.name for m in mods if m.name not in protos]
         if unbuilt:
             if any(m.name in outcomes for m in mods):
                 ok = False
             log(f"    NOT CHECKED {pkg.name}: {', '.join(unbuilt)} not built in this run")
             continue
-        found = extract_prototypes(c_files)
+        found = {sym: p for m in mods for sym, p in protos[m.name].items()}
         if print_only:
             log(json.dumps({pkg.name: found}, indent=2))
             continue

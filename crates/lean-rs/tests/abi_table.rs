@@ -64,8 +64,7 @@ fn c_definition(src: &str, symbol: &str) -> (String, Vec<String>) {
     let at = flat
         .find(&format!(" {symbol}("))
         .unwrap_or_else(|| panic!("{symbol} is not defined in csrc/interop_callback.c"));
-    let returns = flat[..at].rsplit(['}', ';', '\n']).next().unwrap();
-    let returns = returns.split_whitespace().last().unwrap().to_owned();
+    let returns = flat[..at].split_whitespace().last().unwrap().to_owned();
     let open = at + symbol.len() + 2;
     let close = open + flat[open..].find(')').unwrap();
     let params = flat[open..close].split(',').map(c_param_type).collect();
