@@ -19,8 +19,19 @@ unsafe extern "C" {
     pub fn lean_init_task_manager_using(num_workers: u32);
     /// Stops the task manager.
     pub fn lean_finalize_task_manager();
-    /// Ends the initialisation phase (`IO.initializing` turns false).
+    /// Ends the initialisation phase (`IO.initializing` turns false). There is no way back:
+    /// Lean offers no call that turns the phase on again.
     pub fn lean_io_mark_end_initialization();
+    /// `IO.initializing`: whether the initialisation phase is still on.
+    pub fn lean_io_initializing() -> bool;
+    /// `Lean.initializing`: `IO.initializing` or Lean's "importing" flag. This is what
+    /// `initialize` declarations that register extensions check. (4.35.0 exports it under
+    /// its compiled name; newer sources add a `lean_initializing` alias.)
+    pub fn l_Lean_initializing() -> bool;
+    /// Sets Lean's "importing" flag (a `BaseIO Unit` returning `lean_box(0)`). Lean's importer
+    /// sets it while it runs imported modules' initializers; C code that runs initializers
+    /// after the phase sets it around them the same way. Single-threaded use only.
+    pub fn lean_set_initializing(importing: bool) -> *mut crate::lean_object;
     /// Whether Lean prints panic messages.
     pub fn lean_set_panic_messages(flag: bool);
     /// Whether a Lean panic exits the process.

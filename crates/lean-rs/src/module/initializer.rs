@@ -6,6 +6,12 @@
 //! declarations, as Lean's own generated `main` does. The generated initializer guards itself
 //! against re-entry, but it is not thread-safe, so calls are serialized here and remembered
 //! by symbol address so a second call is a no-op.
+//!
+//! Initialization phase: `LeanRuntime::init` ends Lean's initialization phase so that
+//! environments can be created. An initializer that runs after it runs with Lean's
+//! "importing" flag raised, as Lean's own importer runs imported modules' `initialize`
+//! declarations; `builtin_initialize` code that checks `IO.initializing` itself can only run
+//! inside `LeanRuntime::init_with`.
 
 #![allow(unsafe_code)]
 
@@ -23,6 +29,29 @@ use crate::module::naming;
 static INITIALIZED: Mutex<Option<HashSet<usize>>> = Mutex::new(None);
 
 type Initializer = unsafe extern "C" fn(u8) -> *mut lean_object;
+
+/// Lean's "importing" flag, raised while a module initializer runs after the initialization
+/// phase: Lean's importer runs imported modules' `initialize` declarations the same way, and
+/// `Lean.initializing` (what extension registration checks) reads the flag. Lowered on drop,
+/// also when the initializer unwinds. Only used under the `INITIALIZED` lock, which gives the
+/// single-thread access the flag requires.
+struct ImportingFlag;
+
+impl ImportingFlag {
+    fn raise() -> Self {
+        // SAFETY: the runtime is initialized (the caller holds a library borrowing it); the
+        // call swaps the value of one Lean `IO.Ref` and returns `lean_box(0)`.
+        unsafe { lean_rs_sys::lean_set_initializing(true) };
+        Self
+    }
+}
+
+impl Drop for ImportingFlag {
+    fn drop(&mut self) {
+        // SAFETY: as in `raise`.
+        unsafe { lean_rs_sys::lean_set_initializing(false) };
+    }
+}
 
 /// Initializes `(package, module)` of `library`, returning the symbol that was run.
 pub(crate) fn initialize(
@@ -77,12 +106,25 @@ fn run_once(library: &LeanLibrary<'_>, symbol: &str, address: *mut c_void) -> Le
     // C signature in the supported window is `lean_object *(uint8_t)`.
     let initializer: Initializer =
         unsafe { std::mem::transmute::<*mut c_void, Initializer>(address) };
-    // SAFETY: the runtime is initialized (`library` borrows it) and this thread is the one
-    // that holds the runtime or an attached guard; the call is serialized by `INITIALIZED`.
-    let result = unsafe { initializer(1) };
+    let after_phase = !library.runtime().is_initialization_phase();
+    let result = {
+        let _importing = after_phase.then(ImportingFlag::raise);
+        // SAFETY: the runtime is initialized (`library` borrows it) and this thread is the one
+        // that holds the runtime or an attached guard; the call is serialized by `INITIALIZED`.
+        unsafe { initializer(1) }
+    };
     // SAFETY: an initializer returns an owned `IO Unit` result object.
     unsafe { crate::abi::LeanIo::<()>::decode_c(result, library.runtime()) }.map_err(|err| {
-        LeanError::module_init(format!("initializer {symbol} raised: {}", err.message()))
+        let hint = if after_phase && err.message().contains("initializ") {
+            "; a module whose builtin_initialize declarations need Lean's initialization \
+             phase must be initialized inside LeanRuntime::init_with"
+        } else {
+            ""
+        };
+        LeanError::module_init(format!(
+            "initializer {symbol} raised: {}{hint}",
+            err.message()
+        ))
     })?;
     library.mark_initialized();
     done.insert(address as usize);
