@@ -44,7 +44,11 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     report("module_initialize_again", start);
 
     let start = Instant::now();
-    let version = module.exported::<(), String>("leanelpi_ffi_version")?;
+    // A bare bundle carries no export signatures (a capability manifest would).
+    // SAFETY: `leanelpi_ffi_version : String` is a nullary closed term, a `lean_object*`
+    // global set by the module initializer (docs/architecture/elpi-fixture.md).
+    #[allow(unsafe_code)]
+    let version = unsafe { module.exported_unchecked::<(), String>("leanelpi_ffi_version") }?;
     let _ = version.call()?;
     report("first_export_call", start);
     Ok(())

@@ -11,6 +11,9 @@ const PROGRAM: &str = "pred app i:list int, i:list int, o:list int.\n\
                        app [] L L.\n\
                        app [X|Xs] L [X|R] :- app Xs L R.";
 
+/// ELPI's export signatures (docs/architecture/elpi-fixture.md).
+const ELPI_EXPORTS: &str = include_str!("../tests/fixtures/elpi.exports.json");
+
 fn fixtures() -> Result<PathBuf, String> {
     Path::new(env!("CARGO_MANIFEST_DIR"))
         .ancestors()
@@ -29,11 +32,14 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     std::fs::write(
         &manifest,
         serde_json::to_vec_pretty(&serde_json::json!({
-            "schema": 1,
+            "schema": 2,
             "package": "lean-elpi",
             "module": "Elpi.Ffi",
             "dylib": fixtures.join("libleanelpi.so"),
             "dependencies": [{ "dylib": fixtures.join("libleanshared.so"), "export_symbols": true }],
+            // The exports' C signatures (a build records them from the emitted C); the typed
+            // lookups below are checked against them.
+            "exports": serde_json::from_str::<serde_json::Value>(ELPI_EXPORTS)?,
         }))?,
     )?;
     let spec = LeanBuiltCapability::manifest_path(&manifest);

@@ -39,10 +39,10 @@ pub use error::{
 };
 pub use handle::{LeanBinderInfo, LeanDeclaration, LeanExpr, LeanLevel, LeanName};
 pub use module::{
-    CAPABILITY_MANIFEST_SCHEMA, DecodeCallResult, LeanArgs, LeanBuiltCapability, LeanCapability,
-    LeanCapabilityCheck, LeanCapabilityPreflight, LeanCapabilityPreflightReport, LeanExportKind,
-    LeanExported, LeanLibrary, LeanLibraryBundle, LeanLibraryDependency, LeanLoaderCode,
-    LeanModule,
+    CAPABILITY_MANIFEST_SCHEMA, CType, DecodeCallResult, ExportSignature, LeanArgs,
+    LeanBuiltCapability, LeanCapability, LeanCapabilityCheck, LeanCapabilityPreflight,
+    LeanCapabilityPreflightReport, LeanExportKind, LeanExported, LeanLibrary, LeanLibraryBundle,
+    LeanLibraryDependency, LeanLoaderCode, LeanModule,
 };
 pub use runtime::{LeanRuntime, LeanThreadGuard};
 

@@ -3,18 +3,36 @@
 //! the C the real Lean compiler emits for their `@[extern]` declarations, and this test
 //! compares it with what this crate builds and calls: the definitions in
 //! `csrc/interop_callback.c` and the `extern "C"` declarations in `src/callback/trampoline.rs`.
+//!
+//! A row's `c` and `borrowed` are one [`ExportSignature`], the type capability manifests record
+//! exports with and safe typed lookups check against; every table of the repository is read
+//! through it here, so the two cannot drift apart.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
 use std::collections::BTreeMap;
 use std::fs;
 use std::path::Path;
 
+use lean_rs::{CType, ExportSignature};
+
 fn crate_file(rel: &str) -> String {
     fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join(rel)).unwrap()
 }
 
-/// `(returns, params)` by symbol, C spelling, from the table's `extern` rows.
-fn table_helpers() -> BTreeMap<String, (String, Vec<String>)> {
+/// A table row's prototype: its `c` object plus its `borrowed` list, validated.
+fn row_signature(row: &serde_json::Value) -> ExportSignature {
+    let mut c = row["c"].clone();
+    c["borrowed"] = row["borrowed"].clone();
+    let signature: ExportSignature =
+        serde_json::from_value(c).unwrap_or_else(|e| panic!("row {}: {e}", row["symbol"]));
+    signature
+        .validate()
+        .unwrap_or_else(|e| panic!("row {}: {e}", row["symbol"]));
+    signature
+}
+
+/// `(returns, params)` by symbol from the table's `extern` rows.
+fn table_helpers() -> BTreeMap<String, (CType, Vec<CType>)> {
     let text = crate_file("shims/lean-rs-interop-shims/abi/lean-rs-interop-shims.abi.json");
     let json: serde_json::Value = serde_json::from_str(&text).unwrap();
     json["symbols"]
@@ -23,18 +41,17 @@ fn table_helpers() -> BTreeMap<String, (String, Vec<String>)> {
         .iter()
         .filter(|row| row["kind"] == "extern")
         .map(|row| {
-            let params = row["c"]["params"]
-                .as_array()
-                .unwrap()
-                .iter()
-                .map(|p| p.as_str().unwrap().to_owned())
-                .collect();
+            let signature = row_signature(row);
             (
                 row["symbol"].as_str().unwrap().to_owned(),
-                (row["c"]["returns"].as_str().unwrap().to_owned(), params),
+                (signature.returns, signature.params),
             )
         })
         .collect()
+}
+
+fn c_type(spelling: &str) -> CType {
+    CType::from_c(spelling).unwrap_or_else(|| panic!("`{spelling}` is not a C type of Lean's ABI"))
 }
 
 /// The C type of one parameter declaration (`size_t handle` → `size_t`). The helpers are
@@ -59,15 +76,18 @@ fn c_param_type(decl: &str) -> String {
 }
 
 /// `(returns, params)` of the function `symbol` as defined in C source `src`.
-fn c_definition(src: &str, symbol: &str) -> (String, Vec<String>) {
+fn c_definition(src: &str, symbol: &str) -> (CType, Vec<CType>) {
     let flat: String = src.split_whitespace().collect::<Vec<_>>().join(" ");
     let at = flat
         .find(&format!(" {symbol}("))
         .unwrap_or_else(|| panic!("{symbol} is not defined in csrc/interop_callback.c"));
-    let returns = flat[..at].split_whitespace().last().unwrap().to_owned();
+    let returns = c_type(flat[..at].split_whitespace().last().unwrap());
     let open = at + symbol.len() + 2;
     let close = open + flat[open..].find(')').unwrap();
-    let params = flat[open..close].split(',').map(c_param_type).collect();
+    let params = flat[open..close]
+        .split(',')
+        .map(|p| c_type(&c_param_type(p)))
+        .collect();
     (returns, params)
 }
 
@@ -83,7 +103,7 @@ fn rust_to_c(ty: &str) -> String {
 }
 
 /// `(returns, params)` of `symbol` as declared in the `extern "C"` block of `src`.
-fn rust_declaration(src: &str, symbol: &str) -> (String, Vec<String>) {
+fn rust_declaration(src: &str, symbol: &str) -> (CType, Vec<CType>) {
     let flat: String = src.split_whitespace().collect::<Vec<_>>().join(" ");
     let at = flat
         .find(&format!("fn {symbol}("))
@@ -93,7 +113,7 @@ fn rust_declaration(src: &str, symbol: &str) -> (String, Vec<String>) {
     let params = flat[open..close]
         .split(',')
         .filter(|p| !p.trim().is_empty())
-        .map(|p| rust_to_c(p.split_once(':').unwrap().1))
+        .map(|p| c_type(&rust_to_c(p.split_once(':').unwrap().1)))
         .collect();
     let rest = &flat[close + 1..];
     let returns = rest
@@ -103,7 +123,33 @@ fn rust_declaration(src: &str, symbol: &str) -> (String, Vec<String>) {
         .split(';')
         .next()
         .unwrap();
-    (rust_to_c(returns), params)
+    (c_type(&rust_to_c(returns)), params)
+}
+
+#[test]
+fn every_abi_table_row_is_an_export_signature() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../..");
+    let tables = [
+        "crates/lean-rs/shims/lean-rs-interop-shims/abi/lean-rs-interop-shims.abi.json",
+        "crates/lean-rs-host/shims/lean-rs-host-shims/abi/lean-rs-host-shims.abi.json",
+        "fixtures/interop-shims/abi/lean-rs-interop-consumer.abi.json",
+        "fixtures/verified-physics/abi/verified-physics.abi.json",
+    ];
+    let mut rows = 0;
+    for table in tables {
+        let text = fs::read_to_string(root.join(table)).unwrap();
+        let json: serde_json::Value = serde_json::from_str(&text).unwrap();
+        for row in json["symbols"].as_array().unwrap() {
+            let signature = row_signature(row);
+            // The serialized form is the row's own `c` + `borrowed`, field for field.
+            let back = serde_json::to_value(&signature).unwrap();
+            assert_eq!(back["returns"], row["c"]["returns"], "{table}");
+            assert_eq!(back["params"], row["c"]["params"], "{table}");
+            assert_eq!(back["borrowed"], row["borrowed"], "{table}");
+            rows += 1;
+        }
+    }
+    assert!(rows > 30, "only {rows} rows");
 }
 
 #[test]

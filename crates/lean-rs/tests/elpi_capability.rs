@@ -1,14 +1,16 @@
 //! Tier 1: the real Lake-built `libleanelpi.so` (Lean 4.35.0, package `lean-elpi`), opened
 //! through a manifest-backed `LeanCapability` with `libleanshared` as its dependency, queried
-//! through its `@[export]`ed Lean functions. Signatures: docs/architecture/elpi-fixture.md.
+//! through its `@[export]`ed Lean functions. Signatures: docs/architecture/elpi-fixture.md; the
+//! manifest carries them as `exports` (`tests/fixtures/elpi.exports.json`), so the safe typed
+//! lookups are checked against them.
 
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)] // a test fails loudly
 
 use std::path::PathBuf;
 
 use lean_rs::{
-    LeanBuiltCapability, LeanCapability, LeanDiagnosticCode, LeanError, LeanExportKind, LeanIo,
-    LeanLibraryBundle, LeanLibraryDependency, LeanRuntime,
+    CType, ExportSignature, LeanBuiltCapability, LeanCapability, LeanDiagnosticCode, LeanError,
+    LeanExportKind, LeanIo, LeanLibraryBundle, LeanLibraryDependency, LeanRuntime,
 };
 
 const APPEND: &str = "pred app i:list int, i:list int, o:list int.\n\
@@ -24,17 +26,23 @@ fn fixture_dir() -> PathBuf {
         .expect("run scripts/setup: .lean-rs/fixtures/elpi/libleanelpi.so is missing")
 }
 
+/// ELPI's export signatures, as a capability manifest records them.
+fn elpi_exports() -> serde_json::Value {
+    serde_json::from_str(include_str!("fixtures/elpi.exports.json")).unwrap()
+}
+
 fn write_manifest(dir: &std::path::Path) -> PathBuf {
     let fixtures = fixture_dir();
     let manifest = serde_json::json!({
-        "schema": 1,
+        "schema": 2,
         "package": "lean-elpi",
         "module": "Elpi.Ffi",
         "dylib": fixtures.join("libleanelpi.so"),
         "dependencies": [
             { "dylib": fixtures.join("libleanshared.so"), "export_symbols": true }
         ],
-        "toolchain": { "version": lean_rs_sys::LEAN_RESOLVED_VERSION }
+        "toolchain": { "version": lean_rs_sys::LEAN_RESOLVED_VERSION },
+        "exports": elpi_exports(),
     });
     let path = dir.join("lean-elpi.capability.json");
     std::fs::write(&path, serde_json::to_vec_pretty(&manifest).unwrap()).unwrap();
@@ -155,6 +163,76 @@ fn elpi_version_is_a_nullary_global_read_not_called() {
 }
 
 #[test]
+fn elpi_typed_lookups_are_checked_against_the_manifest_exports() {
+    let runtime = LeanRuntime::init().unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let capability = open(runtime, dir.path());
+    assert_eq!(capability.export_signatures().len(), 5);
+    let module = capability.module().unwrap();
+    // `leanelpi_ffi_solve` takes the handle as a `uint64_t`, not as an object.
+    let err = module
+        .exported::<(&str, &str, u64, u64), LeanIo<String>>("leanelpi_ffi_solve")
+        .unwrap_err();
+    assert_eq!(err.code(), LeanDiagnosticCode::SignatureMismatch, "{err}");
+    assert!(
+        err.message().contains(
+            "`lean_object* (uint64_t, lean_object*, uint64_t, uint64_t)` (recorded in the capability manifest's `exports`)"
+        ),
+        "{err}"
+    );
+    assert!(
+        err.message()
+            .contains("requests `lean_object* (lean_object*, lean_object*, uint64_t, uint64_t)`"),
+        "{err}"
+    );
+    // One argument too few is a mismatch too.
+    let err = module
+        .exported::<(u64, &str), LeanIo<String>>("leanelpi_ffi_solve")
+        .unwrap_err();
+    assert_eq!(err.code(), LeanDiagnosticCode::SignatureMismatch, "{err}");
+    // Exported by the dylib but not listed in the manifest: no signature to check against.
+    let err = module
+        .exported::<(), u64>("initialize_lean_x2delpi_Elpi_Ffi")
+        .unwrap_err();
+    assert_eq!(err.code(), LeanDiagnosticCode::SignatureUnknown, "{err}");
+    assert!(err.message().contains("does not list it"), "{err}");
+    assert!(err.message().contains("exported_unchecked"), "{err}");
+}
+
+#[test]
+fn a_direct_dylib_capability_carries_the_signatures_it_is_given() {
+    let runtime = LeanRuntime::init().unwrap();
+    let fixtures = fixture_dir();
+    let capability = LeanCapability::from_build_env(
+        runtime,
+        LeanBuiltCapability::path(fixtures.join("libleanelpi.so"))
+            .package("lean-elpi")
+            .module("Elpi.Ffi")
+            .dependency(
+                LeanLibraryDependency::path(fixtures.join("libleanshared.so"))
+                    .export_symbols_for_dependents(),
+            )
+            .export_signature(
+                "leanelpi_ffi_load",
+                ExportSignature::new(CType::Object, [CType::Object]),
+            ),
+    )
+    .unwrap();
+    let module = capability.module().unwrap();
+    let load = module
+        .exported::<(&str,), LeanIo<u64>>("leanelpi_ffi_load")
+        .unwrap();
+    let program = load.call(APPEND).unwrap();
+    let free = module.exported::<(u64,), LeanIo<()>>("leanelpi_ffi_free");
+    assert_eq!(
+        free.unwrap_err().code(),
+        LeanDiagnosticCode::SignatureUnknown
+    );
+    assert!(load.call("app [] L L :- .").is_err());
+    let _ = program;
+}
+
+#[test]
 fn elpi_root_module_initializes_through_a_bundle_idempotently() {
     let runtime = LeanRuntime::init().unwrap();
     let fixtures = fixture_dir();
@@ -174,12 +252,28 @@ fn elpi_root_module_initializes_through_a_bundle_idempotently() {
     // Again, and a submodule the root already initialized: both are no-ops.
     bundle.initialize_module("lean-elpi", "Elpi").unwrap();
     let ffi = bundle.initialize_module("lean-elpi", "Elpi.Ffi").unwrap();
-    let load = ffi
+    // A bare bundle has no manifest, so the safe lookup has nothing to check against.
+    let err = ffi
         .exported::<(&str,), LeanIo<u64>>("leanelpi_ffi_load")
-        .unwrap();
-    let solve = ffi
-        .exported::<(u64, &str, u64, u64), LeanIo<String>>("leanelpi_ffi_solve")
-        .unwrap();
+        .unwrap_err();
+    assert_eq!(err.code(), LeanDiagnosticCode::SignatureUnknown, "{err}");
+    assert!(
+        err.message()
+            .contains("was not opened through a capability manifest"),
+        "{err}"
+    );
+    // SAFETY: `leanelpi_ffi_load : String → IO UInt64` is `lean_object* (lean_object*)`,
+    // consuming its argument (docs/architecture/elpi-fixture.md, tests/fixtures/elpi.exports.json).
+    #[allow(unsafe_code)]
+    let load =
+        unsafe { ffi.exported_unchecked::<(&str,), LeanIo<u64>>("leanelpi_ffi_load") }.unwrap();
+    // SAFETY: `leanelpi_ffi_solve : UInt64 → String → UInt64 → UInt64 → IO String` is
+    // `lean_object* (uint64_t, lean_object*, uint64_t, uint64_t)` (same sources).
+    #[allow(unsafe_code)]
+    let solve = unsafe {
+        ffi.exported_unchecked::<(u64, &str, u64, u64), LeanIo<String>>("leanelpi_ffi_solve")
+    }
+    .unwrap();
     let program = load.call(APPEND).unwrap();
     let answer = solve.call(program, "app [] [7] R", 0, 0).unwrap();
     assert!(answer.contains(r#""R":"[7]""#), "{answer}");

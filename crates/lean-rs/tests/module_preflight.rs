@@ -100,7 +100,7 @@ fn malformed_manifests() {
 fn unsupported_schema() {
     let dir = tempfile::tempdir().unwrap();
     let mut manifest = good_manifest();
-    manifest["schema"] = json!(2);
+    manifest["schema"] = json!(3);
     let report = check(&write(dir.path(), &manifest));
     assert_eq!(codes(&report), [LeanLoaderCode::UnsupportedManifestSchema]);
     assert_eq!(
@@ -307,6 +307,7 @@ fn lean_toolchain_manifests_are_accepted() {
     written.naming = Some(NamingConvention::PackageQualified);
     written.search_roots = vec![fixtures.clone()];
     written.cache_key = Some("0123".to_owned());
+    written.exports = serde_json::from_str(include_str!("fixtures/elpi.exports.json")).unwrap();
     written.toolchain = Some(ManifestToolchain {
         version: lean_rs_sys::LEAN_RESOLVED_VERSION.to_owned(),
         commit: lean_rs_sys::LEAN_COMMIT

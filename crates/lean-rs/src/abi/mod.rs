@@ -38,7 +38,7 @@ pub(crate) mod traits;
 
 pub use io::LeanIo;
 pub use structure::{LeanCtorReader, LeanCtorWriter, LeanStruct, LeanStructure};
-pub use traits::{IntoLean, LeanAbi, LeanArrayElement, TryFromLean};
+pub use traits::{CValue, IntoLean, LeanAbi, LeanArrayElement, TryFromLean};
 
 #[doc(hidden)]
 pub use traits::sealed;

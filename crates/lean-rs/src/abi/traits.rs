@@ -3,6 +3,7 @@
 #![allow(unsafe_code)]
 
 use lean_rs_sys::lean_object;
+use lean_toolchain::lake::CType;
 
 use crate::error::LeanResult;
 use crate::runtime::LeanRuntime;
@@ -12,6 +13,37 @@ use crate::runtime::obj::{Obj, ObjRef};
 pub mod sealed {
     /// Supertrait that closes [`LeanAbi`](super::LeanAbi) to types `lean-rs` vouches for.
     pub trait SealedAbi {}
+    /// Supertrait that closes [`CValue`](super::CValue) to the C scalars and the object pointer.
+    pub trait SealedCValue {}
+}
+
+/// A Rust type that *is* one C type of Lean's ABI: the integer and float scalars and
+/// `*mut lean_object`. Typed calls cast export addresses to function pointers over these
+/// types, and [`C_TYPE`](Self::C_TYPE) names the C type each one stands for, so the
+/// signature a call requests is derived from the very types of its function pointer.
+pub trait CValue: Copy + sealed::SealedCValue + 'static {
+    /// The C type.
+    const C_TYPE: CType;
+}
+
+macro_rules! c_values {
+    ($($rust:ty => $c:ident),* $(,)?) => {$(
+        impl sealed::SealedCValue for $rust {}
+        impl CValue for $rust {
+            const C_TYPE: CType = CType::$c;
+        }
+    )*};
+}
+
+c_values! {
+    u8 => U8,
+    u16 => U16,
+    u32 => U32,
+    u64 => U64,
+    usize => Usize,
+    f64 => F64,
+    f32 => F32,
+    *mut lean_object => Object,
 }
 
 /// Types that may be elements of `Vec<T>` ↔ `Array T`: every convertible type except `u8`
@@ -22,11 +54,16 @@ pub trait LeanArrayElement: sealed::SealedAbi {}
 ///
 /// `CRepr` is what an `@[export]` function takes or returns for this type: a scalar for
 /// unboxed Lean types, `*mut lean_object` for everything else. It is an implementation
-/// detail of typed calls and never needs to be named by callers.
+/// detail of typed calls and never needs to be named by callers; [`C_TYPE`](Self::C_TYPE)
+/// is its C spelling, which safe typed lookups compare with the export's real signature.
 pub trait LeanAbi<'lean>: sealed::SealedAbi + Sized {
     /// The C representation in `@[export]` signatures.
     #[doc(hidden)]
-    type CRepr: Copy;
+    type CRepr: CValue;
+
+    /// The C type of this type in `@[export]` signatures (`uint32_t` for `char`,
+    /// `lean_object*` for `String`, …). Derived from `CRepr`; no impl overrides it.
+    const C_TYPE: CType = <Self::CRepr as CValue>::C_TYPE;
 }
 
 /// A Rust value that can be turned into a Lean value.

@@ -17,6 +17,12 @@ pub enum LeanDiagnosticCode {
     ModuleInit,
     /// A symbol was missing from a loaded library, or its arity did not match.
     SymbolLookup,
+    /// A typed export lookup asked for a C signature other than the one the Lean compiler
+    /// produced for the export; nothing was called.
+    SignatureMismatch,
+    /// A typed export lookup found no recorded C signature to check the request against
+    /// (no manifest `exports` entry, not in the `libleanshared` table); nothing was called.
+    SignatureUnknown,
     /// A value had the wrong Lean shape, was out of range, or was not valid UTF-8.
     AbiConversion,
     /// Lean raised through its `IO` error channel.
@@ -33,11 +39,13 @@ pub enum LeanDiagnosticCode {
 
 impl LeanDiagnosticCode {
     /// Every code, in declaration order.
-    pub const ALL: [Self; 10] = [
+    pub const ALL: [Self; 12] = [
         Self::RuntimeInit,
         Self::Linking,
         Self::ModuleInit,
         Self::SymbolLookup,
+        Self::SignatureMismatch,
+        Self::SignatureUnknown,
         Self::AbiConversion,
         Self::LeanException,
         Self::Elaboration,
@@ -53,6 +61,8 @@ impl LeanDiagnosticCode {
             Self::Linking => "lean_rs.linking",
             Self::ModuleInit => "lean_rs.module_init",
             Self::SymbolLookup => "lean_rs.symbol_lookup",
+            Self::SignatureMismatch => "lean_rs.signature_mismatch",
+            Self::SignatureUnknown => "lean_rs.signature_unknown",
             Self::AbiConversion => "lean_rs.abi_conversion",
             Self::LeanException => "lean_rs.lean_exception",
             Self::Elaboration => "lean_rs.elaboration",
@@ -83,6 +93,8 @@ mod tests {
                 "lean_rs.linking",
                 "lean_rs.module_init",
                 "lean_rs.symbol_lookup",
+                "lean_rs.signature_mismatch",
+                "lean_rs.signature_unknown",
                 "lean_rs.abi_conversion",
                 "lean_rs.lean_exception",
                 "lean_rs.elaboration",

@@ -108,6 +108,16 @@ impl LeanError {
         Self::host(HostStage::Symbol, message)
     }
 
+    /// The requested C signature of an export differs from the recorded one.
+    pub(crate) fn signature_mismatch(message: impl Into<String>) -> Self {
+        Self::host(HostStage::SignatureMismatch, message)
+    }
+
+    /// No recorded C signature to check a typed export lookup against.
+    pub(crate) fn signature_unknown(message: impl Into<String>) -> Self {
+        Self::host(HostStage::SignatureUnknown, message)
+    }
+
     pub(crate) fn callback_panic(message: impl Into<String>) -> Self {
         Self::host(HostStage::CallbackPanic, message)
     }
@@ -215,6 +225,10 @@ pub enum HostStage {
     Load,
     /// A symbol was missing or had the wrong arity.
     Symbol,
+    /// A typed lookup's C signature differs from the export's recorded one.
+    SignatureMismatch,
+    /// A typed lookup found no recorded C signature for the export.
+    SignatureUnknown,
     /// A value had the wrong Lean shape or was out of the Rust type's range.
     Conversion,
     /// A Rust callback panicked and the panic was contained.
@@ -233,6 +247,8 @@ impl HostStage {
             Self::Link => LeanDiagnosticCode::Linking,
             Self::Load => LeanDiagnosticCode::ModuleInit,
             Self::Symbol => LeanDiagnosticCode::SymbolLookup,
+            Self::SignatureMismatch => LeanDiagnosticCode::SignatureMismatch,
+            Self::SignatureUnknown => LeanDiagnosticCode::SignatureUnknown,
             Self::Conversion => LeanDiagnosticCode::AbiConversion,
             Self::Unsupported => LeanDiagnosticCode::Unsupported,
             Self::CallbackPanic | Self::Internal => LeanDiagnosticCode::Internal,
@@ -246,6 +262,8 @@ impl HostStage {
             Self::Link => "link",
             Self::Load => "module load",
             Self::Symbol => "symbol lookup",
+            Self::SignatureMismatch => "signature check",
+            Self::SignatureUnknown => "signature lookup",
             Self::Conversion => "ABI conversion",
             Self::CallbackPanic => "callback",
             Self::Unsupported => "service lookup",
@@ -325,6 +343,14 @@ mod tests {
             (
                 LeanError::symbol(huge.clone()),
                 LeanDiagnosticCode::SymbolLookup,
+            ),
+            (
+                LeanError::signature_mismatch(huge.clone()),
+                LeanDiagnosticCode::SignatureMismatch,
+            ),
+            (
+                LeanError::signature_unknown(huge.clone()),
+                LeanDiagnosticCode::SignatureUnknown,
             ),
             (
                 LeanError::callback_panic(huge.clone()),

@@ -6,13 +6,15 @@
 //! the dependency bundle in manifest order, opens the primary dylib, and initializes the
 //! configured module on first use.
 
-use std::collections::HashSet;
+use std::collections::{BTreeMap, HashSet};
 use std::fmt;
 use std::path::{Path, PathBuf};
 
 use crate::error::{LeanError, LeanResult, bound_message};
 use crate::module::elf;
-use lean_toolchain::lake::{CapabilityManifest, CapabilityManifestError, ManifestDependency};
+use lean_toolchain::lake::{
+    CapabilityManifest, CapabilityManifestError, ExportSignature, ManifestDependency,
+};
 
 use crate::module::naming;
 use crate::module::{LeanLibraryBundle, LeanLibraryDependency, LeanModule};
@@ -184,6 +186,7 @@ enum Source {
         package: Option<String>,
         module: Option<String>,
         dependencies: Vec<LeanLibraryDependency>,
+        exports: BTreeMap<String, ExportSignature>,
     },
 }
 
@@ -204,6 +207,7 @@ impl LeanBuiltCapability {
                 package: None,
                 module: None,
                 dependencies: Vec::new(),
+                exports: BTreeMap::new(),
             },
         }
     }
@@ -235,6 +239,21 @@ impl LeanBuiltCapability {
         self
     }
 
+    /// Records the C signature of export `symbol` (direct-dylib form only; ignored for
+    /// manifests, which carry their own `exports`), as the Lean compiler emitted it: safe
+    /// typed lookups through the opened capability are checked against it.
+    #[must_use]
+    pub fn export_signature(
+        mut self,
+        symbol: impl Into<String>,
+        signature: ExportSignature,
+    ) -> Self {
+        if let Source::Dylib { exports, .. } = &mut self.source {
+            exports.insert(symbol.into(), signature);
+        }
+        self
+    }
+
     /// Reads and validates the description into a resolved manifest.
     fn resolve(&self) -> Result<CapabilityManifest, LeanCapabilityCheck> {
         match &self.source {
@@ -244,6 +263,7 @@ impl LeanBuiltCapability {
                 package,
                 module,
                 dependencies,
+                exports,
             } => {
                 let (Some(package), Some(module)) = (package, module) else {
                     return Err(LeanCapabilityCheck::new(
@@ -267,6 +287,7 @@ impl LeanBuiltCapability {
                         }
                     })
                     .collect();
+                manifest.exports = exports.clone();
                 manifest.validate().map_err(|e| {
                     LeanCapabilityCheck::new(
                         LeanLoaderCode::MalformedManifest,
@@ -495,6 +516,7 @@ pub struct LeanCapability<'lean> {
     bundle: LeanLibraryBundle<'lean>,
     package: String,
     module: String,
+    exports: BTreeMap<String, ExportSignature>,
 }
 
 impl<'lean> LeanCapability<'lean> {
@@ -549,12 +571,21 @@ impl<'lean> LeanCapability<'lean> {
             bundle,
             package: manifest.package.clone(),
             module: manifest.module.clone(),
+            exports: manifest.exports.clone(),
         })
     }
 
-    /// The configured module, initialized on first call (later calls are cheap).
+    /// The configured module, initialized on first call (later calls are cheap). Its safe
+    /// typed lookups are checked against the manifest's `exports`.
     pub fn module(&self) -> LeanResult<LeanModule<'lean, '_>> {
-        self.bundle.initialize_module(&self.package, &self.module)
+        self.bundle
+            .initialize_module(&self.package, &self.module)
+            .map(|module| module.with_exports(&self.exports))
+    }
+
+    /// The export signatures the manifest recorded, by symbol.
+    pub fn export_signatures(&self) -> &BTreeMap<String, ExportSignature> {
+        &self.exports
     }
 
     /// The opened libraries.

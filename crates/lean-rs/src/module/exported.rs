@@ -3,7 +3,12 @@
 //! [`LeanModule::exported`] resolves a symbol once; [`LeanExported::call`] then converts the
 //! arguments to their C representations, calls through a function pointer of the exact
 //! C signature the Lean compiler emits, and decodes the result. The argument tuple and the
-//! result type are checked at compile time by the sealed ABI traits.
+//! result type are checked at compile time by the sealed ABI traits, and their C signature
+//! (each type's [`LeanAbi::C_TYPE`]) is checked at lookup time against the signature the
+//! Lean compiler produced for the export: a capability manifest's `exports`, or the table of
+//! `libleanshared` exports ([`LIBLEANSHARED_EXPORTS`](super::LIBLEANSHARED_EXPORTS)). A
+//! mismatch, or an export with no recorded signature, is a typed error and nothing is called.
+//! [`LeanModule::exported_unchecked`] skips the check, under `unsafe`.
 //!
 //! A nullary Lean definition is compiled either to a function or, for closed terms, to a
 //! global variable that the module initializer fills in. The symbol's type in the dynamic
@@ -17,10 +22,12 @@ use std::ffi::c_void;
 use std::marker::PhantomData;
 
 use lean_rs_sys::lean_object;
+use lean_toolchain::lake::{CType, ExportSignature};
 
 use crate::abi::LeanIo;
-use crate::abi::{IntoLean, LeanAbi, TryFromLean};
+use crate::abi::{CValue, IntoLean, LeanAbi, TryFromLean};
 use crate::error::{LeanError, LeanResult};
+use crate::module::signatures::{self, SignatureSource};
 use crate::module::{LeanLibrary, LeanModule};
 use crate::runtime::LeanRuntime;
 use crate::runtime::obj::ObjRef;
@@ -35,6 +42,19 @@ mod sealed {
 pub trait LeanArgs<'lean>: sealed::SealedArgs {
     /// Number of C arguments.
     const ARITY: usize;
+    /// The C type of each argument, in order (each element's [`LeanAbi::C_TYPE`]).
+    const PARAMS: &'static [CType];
+}
+
+/// The C signature a typed lookup with arguments `Args` and result `R` requests: the
+/// prototype of the function pointer [`LeanExported::call`] casts the export to. Every
+/// object argument is passed owned, so `borrowed` is empty.
+pub fn requested_signature<'lean, Args, R>() -> ExportSignature
+where
+    Args: LeanArgs<'lean>,
+    R: DecodeCallResult<'lean>,
+{
+    ExportSignature::new(<R::CRepr as CValue>::C_TYPE, Args::PARAMS)
 }
 
 /// The result side of a typed export call: a Rust type with a Lean ABI ([`TryFromLean`]) for
@@ -42,7 +62,7 @@ pub trait LeanArgs<'lean>: sealed::SealedArgs {
 pub trait DecodeCallResult<'lean>: sealed::SealedResult<'lean> {
     /// The C return type.
     #[doc(hidden)]
-    type CRepr: Copy + 'static;
+    type CRepr: CValue;
     /// What the call returns to Rust.
     type Output;
 
@@ -147,16 +167,111 @@ impl<Args, R> std::fmt::Debug for LeanExported<'_, '_, Args, R> {
 }
 
 impl<'lean, 'lib> LeanModule<'lean, 'lib> {
-    /// Resolves export `symbol` as a typed handle with arguments `Args` and result `R`.
+    /// Resolves export `symbol` as a typed handle with arguments `Args` and result `R`,
+    /// after checking that their C signature is the one the Lean compiler produced for it.
     ///
     /// The types must match the Lean declaration (e.g. `UInt64 → UInt64 → UInt64` is
-    /// `<(u64, u64), u64>`; `String → IO UInt64` is `<(String,), LeanIo<u64>>`). A missing
-    /// symbol, or a global requested with arguments, is a `lean_rs.symbol_lookup` error.
+    /// `<(u64, u64), u64>`; `String → IO UInt64` is `<(String,), LeanIo<u64>>`). The
+    /// requested C signature ([`requested_signature`]) is compared with the recorded one: the
+    /// capability manifest's `exports` entry when the module came from a
+    /// [`LeanCapability`](super::LeanCapability), else, for an export of this process's
+    /// `libleanshared`, its row of [`LIBLEANSHARED_EXPORTS`](super::LIBLEANSHARED_EXPORTS).
+    ///
+    /// # Errors
+    /// * `lean_rs.symbol_lookup`: the symbol is missing, or a global was requested with
+    ///   arguments.
+    /// * `lean_rs.signature_mismatch`: the requested C signature differs from the recorded one
+    ///   (the message names both). Nothing was called.
+    /// * `lean_rs.signature_unknown`: no signature is recorded for the symbol. Open the
+    ///   library through a manifest whose build recorded `exports`, or, knowing the
+    ///   signature, use [`exported_unchecked`](Self::exported_unchecked).
+    ///
+    /// The check is at the level of C types: every boxed Lean value is one `lean_object*`,
+    /// and its shape is validated when the result is decoded.
     pub fn exported<Args, R>(&self, symbol: &str) -> LeanResult<LeanExported<'lean, 'lib, Args, R>>
     where
         Args: LeanArgs<'lean>,
         R: DecodeCallResult<'lean>,
     {
+        let (address, kind) = self.resolve(symbol, Args::ARITY)?;
+        let requested = requested_signature::<Args, R>();
+        let Some((recorded, source)) = self.recorded_signature(symbol, address) else {
+            return Err(LeanError::signature_unknown(format!(
+                "no C signature is recorded for export `{symbol}` of {} (requested `{requested}`), so the typed lookup cannot be checked: {}it is not in lean-rs's table of libleanshared exports for Lean {}. Open the library through a capability manifest whose build recorded the exports' signatures (lean_toolchain::lake::extract_exports), or, if you know the signature, use the unsafe `LeanModule::exported_unchecked`",
+                self.library().path().display(),
+                if self.exports.is_some() {
+                    "the capability manifest's `exports` does not list it, and "
+                } else {
+                    "the module was not opened through a capability manifest, and "
+                },
+                signatures::LIBLEANSHARED_TABLE_VERSION,
+            )));
+        };
+        if recorded != requested {
+            return Err(LeanError::signature_mismatch(format!(
+                "export `{symbol}` has the C signature `{recorded}` ({}), but `exported::<{}, {}>` requests `{requested}`; nothing was called. Rust types by C type: {}",
+                source.describe(),
+                std::any::type_name::<Args>(),
+                std::any::type_name::<R>(),
+                RUST_TYPES_BY_C_TYPE,
+            )));
+        }
+        Ok(self.handle(address, kind))
+    }
+
+    /// Resolves export `symbol` as a typed handle without checking its C signature.
+    ///
+    /// For exports with no recorded signature (see [`exported`](Self::exported)). A missing
+    /// symbol, or a global requested with arguments, is still a `lean_rs.symbol_lookup`
+    /// error.
+    ///
+    /// # Safety
+    /// The C prototype of `symbol` must be exactly [`requested_signature::<Args, R>()`]
+    /// (each argument's and the result's [`LeanAbi::C_TYPE`], in order), every object
+    /// parameter must be consumed by the export (typed calls pass owned references), the
+    /// result must be owned by the caller, and a nullary global must hold an initialized
+    /// value of `R`'s C type. Otherwise [`LeanExported::call`] is undefined behaviour.
+    pub unsafe fn exported_unchecked<Args, R>(
+        &self,
+        symbol: &str,
+    ) -> LeanResult<LeanExported<'lean, 'lib, Args, R>>
+    where
+        Args: LeanArgs<'lean>,
+        R: DecodeCallResult<'lean>,
+    {
+        let (address, kind) = self.resolve(symbol, Args::ARITY)?;
+        Ok(self.handle(address, kind))
+    }
+
+    /// The C signature recorded for `symbol` (resolved at `address`), and where it came from.
+    fn recorded_signature(
+        &self,
+        symbol: &str,
+        address: *mut c_void,
+    ) -> Option<(ExportSignature, SignatureSource)> {
+        if let Some(found) = self.exports.and_then(|exports| exports.get(symbol)) {
+            return Some((found.clone(), SignatureSource::Manifest));
+        }
+        signatures::libleanshared_signature(symbol, address)
+            .map(|found| (found, SignatureSource::Libleanshared))
+    }
+
+    fn handle<Args, R>(
+        &self,
+        address: *mut c_void,
+        kind: LeanExportKind,
+    ) -> LeanExported<'lean, 'lib, Args, R> {
+        LeanExported {
+            runtime: self.library().runtime(),
+            address,
+            kind,
+            _library: PhantomData,
+            _signature: PhantomData,
+        }
+    }
+
+    /// The symbol's address and kind; a global requested with arguments is an error.
+    fn resolve(&self, symbol: &str, arity: usize) -> LeanResult<(*mut c_void, LeanExportKind)> {
         let library = self.library();
         let address = library.symbol_address(symbol).ok_or_else(|| {
             LeanError::symbol(format!(
@@ -165,21 +280,17 @@ impl<'lean, 'lib> LeanModule<'lean, 'lib> {
             ))
         })?;
         let kind = classify(address);
-        if kind == LeanExportKind::Global && Args::ARITY != 0 {
+        if kind == LeanExportKind::Global && arity != 0 {
             return Err(LeanError::symbol(format!(
-                "`{symbol}` is a nullary Lean global, but {} argument(s) were requested",
-                Args::ARITY
+                "`{symbol}` is a nullary Lean global, but {arity} argument(s) were requested"
             )));
         }
-        Ok(LeanExported {
-            runtime: library.runtime(),
-            address,
-            kind,
-            _library: PhantomData,
-            _signature: PhantomData,
-        })
+        Ok((address, kind))
     }
 }
+
+/// The hint a signature mismatch ends with.
+const RUST_TYPES_BY_C_TYPE: &str = "uint8_t: bool, u8, i8; uint16_t: u16, i16; uint32_t: char, u32, i32; uint64_t: u64, i64; size_t: usize, isize; double: f64; float: f32; lean_object*: every boxed value (String, &str, Vec, Option, tuples, BigUint, handles, LeanIo<T> for an IO result, ...)";
 
 impl<'lean, Args, R> LeanExported<'lean, '_, Args, R> {
     /// Builds a function handle from a raw address.
@@ -275,6 +386,7 @@ macro_rules! typed_calls {
 
         impl<'lean, $($ty: IntoLean<'lean>,)*> LeanArgs<'lean> for ($($ty,)*) {
             const ARITY: usize = $arity;
+            const PARAMS: &'static [CType] = &[$(<$ty as LeanAbi<'lean>>::C_TYPE,)*];
         }
 
         impl<'lean, $($ty: IntoLean<'lean>,)* R: DecodeCallResult<'lean>> LeanExported<'lean, '_, ($($ty,)*), R> {
@@ -292,9 +404,11 @@ macro_rules! typed_calls {
                 // A failed conversion leaks the objects already converted for this call (an
                 // error path only); it never frees or reuses them.
                 $(let $arg = $arg.into_c(runtime)?;)*
-                // SAFETY: `address` is a function of an initialized module whose Lean signature
-                // the caller declared as `Args -> R` (the contract of `exported` /
-                // `from_function_address`); function pointers have the size of `*mut c_void`.
+                // SAFETY: `address` is a function of an initialized module whose C signature is
+                // this function pointer's: `exported` checked it against the recorded
+                // signature (each CRepr's `CValue::C_TYPE`), `exported_unchecked` and
+                // `from_function_address` make it the caller's contract; function pointers
+                // have the size of `*mut c_void`.
                 let function = unsafe {
                     std::mem::transmute::<
                         *mut c_void,

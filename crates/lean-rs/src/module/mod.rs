@@ -12,16 +12,22 @@ mod exported;
 mod initializer;
 mod library;
 pub(crate) mod naming;
+mod signatures;
+
+use std::collections::BTreeMap;
 
 pub use capability::{
     LeanBuiltCapability, LeanCapability, LeanCapabilityCheck, LeanCapabilityPreflight,
     LeanCapabilityPreflightReport, LeanLoaderCode,
 };
-pub use exported::{DecodeCallResult, LeanArgs, LeanExportKind, LeanExported};
+pub use exported::{DecodeCallResult, LeanArgs, LeanExportKind, LeanExported, requested_signature};
 /// The capability manifest schema this crate reads; the format is defined once, in
 /// [`lean_toolchain::lake::CapabilityManifest`], which also writes it.
 pub use lean_toolchain::lake::CAPABILITY_MANIFEST_SCHEMA;
+/// The C signature types shared with the build side ([`lean_toolchain::lake`]).
+pub use lean_toolchain::lake::{CType, ExportSignature};
 pub use library::{LeanLibrary, LeanLibraryBundle, LeanLibraryDependency};
+pub use signatures::{LIBLEANSHARED_EXPORTS, LIBLEANSHARED_TABLE_VERSION, LibleansharedExport};
 
 /// Whether the package-qualified initializer name (Lean ≥ 4.27) is tried before the legacy
 /// one, decided from the Lean version `lean-rs-sys` resolved at build time. Both are always
@@ -45,6 +51,8 @@ pub struct LeanModule<'lean, 'lib> {
     library: &'lib LeanLibrary<'lean>,
     name: String,
     initializer: String,
+    /// The capability manifest's `exports`, when the module came from a `LeanCapability`.
+    exports: Option<&'lib BTreeMap<String, ExportSignature>>,
 }
 
 impl std::fmt::Debug for LeanModule<'_, '_> {
@@ -63,7 +71,14 @@ impl<'lean, 'lib> LeanModule<'lean, 'lib> {
             library,
             name: name.to_owned(),
             initializer,
+            exports: None,
         }
+    }
+
+    /// Attaches the export signatures a capability manifest recorded.
+    pub(crate) fn with_exports(mut self, exports: &'lib BTreeMap<String, ExportSignature>) -> Self {
+        self.exports = Some(exports);
+        self
     }
 
     /// The Lean module name, e.g. `Elpi.Ffi`.

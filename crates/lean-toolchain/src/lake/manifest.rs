@@ -2,11 +2,11 @@
 //! capability from build time ([`CargoLeanCapability`](super::CargoLeanCapability) writes it)
 //! to run time (`lean-rs` reads it to open the capability without rediscovering Lake's output).
 //!
-//! Schema 1, smallest form (every other field is optional):
+//! Schema 2, smallest form (every other field is optional):
 //!
 //! ```json
 //! {
-//!   "schema": 1,
+//!   "schema": 2,
 //!   "package": "lean-elpi",
 //!   "module": "Elpi.Ffi",
 //!   "dylib": "libleanelpi.so",
@@ -15,9 +15,24 @@
 //! ```
 //!
 //! A dependency may also be a bare path (opened with its symbols exported, as Lean's runtime
-//! must be). The file is untrusted: [`CapabilityManifest::load`] bounds its size, checks the
+//! must be).
+//!
+//! Schema 2 adds `exports`: the C signature of each `@[export]` of the dylib, by symbol, in
+//! the ABI tables' shape, as the build read it from the C the Lean compiler emitted
+//! ([`extract_exports`](super::extract_exports)). `lean-rs` checks every safe typed lookup
+//! against it:
+//!
+//! ```json
+//! "exports": {
+//!   "leanelpi_ffi_load": {"returns": "lean_object*", "params": ["lean_object*"], "borrowed": []}
+//! }
+//! ```
+//!
+//! Schema 1 files (no `exports`) are still read; [`CapabilityManifest::to_json`] always writes
+//! schema 2. The file is untrusted: [`CapabilityManifest::load`] bounds its size, checks the
 //! schema number before anything else, parses strictly and validates every field.
 
+use std::collections::BTreeMap;
 use std::fmt;
 use std::path::{Path, PathBuf};
 
@@ -25,12 +40,17 @@ use serde::de::{self, Deserializer, MapAccess, Visitor};
 use serde::{Deserialize, Serialize};
 
 use super::names::{NamingConvention, validate_module_name, validate_package_name};
+use super::signature::{ExportSignature, MAX_EXPORT_SYMBOL_BYTES};
 use crate::diagnostics::one_line;
 use crate::digest::read_bounded;
 use crate::version::{LeanVersion, is_commit_hash, is_sha256_hex};
 
-/// Schema number of [`CapabilityManifest`]; a manifest with another number is rejected.
-pub const CAPABILITY_MANIFEST_SCHEMA: u32 = 1;
+/// Schema number [`CapabilityManifest`] writes. [`CapabilityManifest::parse`] also reads
+/// [`CAPABILITY_MANIFEST_SCHEMA_V1`]; any other number is rejected.
+pub const CAPABILITY_MANIFEST_SCHEMA: u32 = 2;
+
+/// The previous schema, still read: the same fields without `exports`.
+pub const CAPABILITY_MANIFEST_SCHEMA_V1: u32 = 1;
 
 /// Largest capability manifest accepted, in bytes.
 pub const CAPABILITY_MANIFEST_LIMIT: u64 = 1024 * 1024;
@@ -38,7 +58,8 @@ pub const CAPABILITY_MANIFEST_LIMIT: u64 = 1024 * 1024;
 const MAX_DEPENDENCIES: usize = 64;
 const MAX_SEARCH_ROOTS: usize = 64;
 const MAX_PATH_BYTES: usize = 4096;
-const MAX_SYMBOL_BYTES: usize = 1024;
+const MAX_SYMBOL_BYTES: usize = MAX_EXPORT_SYMBOL_BYTES;
+const MAX_EXPORTS: usize = 65_536;
 const MAX_TOKEN_BYTES: usize = 128;
 
 /// Why a capability manifest was rejected; one line, bounded.
@@ -52,7 +73,9 @@ pub enum CapabilityManifestError {
     #[error("it is larger than {CAPABILITY_MANIFEST_LIMIT} bytes")]
     TooLarge,
     /// The `schema` number is not [`CAPABILITY_MANIFEST_SCHEMA`].
-    #[error("schema {0} is not supported (this build reads schema {CAPABILITY_MANIFEST_SCHEMA})")]
+    #[error(
+        "schema {0} is not supported (this build reads schemas {CAPABILITY_MANIFEST_SCHEMA_V1} and {CAPABILITY_MANIFEST_SCHEMA})"
+    )]
     UnsupportedSchema(u64),
     /// Not JSON, a missing or unknown field, or a field with an invalid value.
     #[error("{0}")]
@@ -185,6 +208,10 @@ pub struct CapabilityManifest {
     /// The Lake build cache key (provenance).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cache_key: Option<String>,
+    /// The C signature of each `@[export]` of `dylib`, by symbol, as the Lean compiler emitted
+    /// it (schema 2). `lean-rs` refuses a safe typed lookup whose types disagree with it.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub exports: BTreeMap<String, ExportSignature>,
 }
 
 impl CapabilityManifest {
@@ -206,6 +233,7 @@ impl CapabilityManifest {
             naming: None,
             search_roots: Vec::new(),
             cache_key: None,
+            exports: BTreeMap::new(),
         }
     }
 
@@ -247,7 +275,9 @@ impl CapabilityManifest {
             .get("schema")
             .and_then(serde_json::Value::as_u64)
             .ok_or_else(|| malformed("no numeric `schema` field"))?;
-        if schema != u64::from(CAPABILITY_MANIFEST_SCHEMA) {
+        if schema != u64::from(CAPABILITY_MANIFEST_SCHEMA)
+            && schema != u64::from(CAPABILITY_MANIFEST_SCHEMA_V1)
+        {
             return Err(CapabilityManifestError::UnsupportedSchema(schema));
         }
         let manifest: Self = serde_json::from_value(value).map_err(malformed)?;
@@ -256,12 +286,33 @@ impl CapabilityManifest {
     }
 
     /// Checks every field: names are valid Lean/Lake names, paths non-empty and bounded,
-    /// toolchain facts well-formed, lists bounded.
+    /// toolchain facts well-formed, lists bounded, export symbols C names and their signatures
+    /// consistent (`exports` needs schema 2).
     pub fn validate(&self) -> Result<(), CapabilityManifestError> {
-        if self.schema != CAPABILITY_MANIFEST_SCHEMA {
+        if self.schema != CAPABILITY_MANIFEST_SCHEMA && self.schema != CAPABILITY_MANIFEST_SCHEMA_V1
+        {
             return Err(CapabilityManifestError::UnsupportedSchema(u64::from(
                 self.schema,
             )));
+        }
+        if self.schema == CAPABILITY_MANIFEST_SCHEMA_V1 && !self.exports.is_empty() {
+            return Err(malformed(format!(
+                "`exports` needs schema {CAPABILITY_MANIFEST_SCHEMA}, not {CAPABILITY_MANIFEST_SCHEMA_V1}"
+            )));
+        }
+        if self.exports.len() > MAX_EXPORTS {
+            return Err(malformed(format!("more than {MAX_EXPORTS} exports")));
+        }
+        for (symbol, signature) in &self.exports {
+            if !is_c_symbol(symbol) {
+                return Err(malformed(format!(
+                    "export `{}` is not a C symbol name",
+                    clip(symbol)
+                )));
+            }
+            signature
+                .validate()
+                .map_err(|e| malformed(format!("export `{symbol}`: {e}")))?;
         }
         validate_package_name(&self.package).map_err(|e| malformed(format!("`package`: {e}")))?;
         validate_module_name(&self.module).map_err(|e| malformed(format!("`module`: {e}")))?;
@@ -295,12 +346,7 @@ impl CapabilityManifest {
             validate_module_name(target).map_err(|e| malformed(format!("`target`: {e}")))?;
         }
         if let Some(symbol) = &self.initializer {
-            if symbol.is_empty()
-                || symbol.len() > MAX_SYMBOL_BYTES
-                || !symbol
-                    .bytes()
-                    .all(|b| b.is_ascii_alphanumeric() || b == b'_')
-            {
+            if !is_c_symbol(symbol) {
                 return Err(malformed(format!(
                     "`initializer` `{}` is not a C symbol name",
                     clip(symbol)
@@ -321,10 +367,15 @@ impl CapabilityManifest {
         Ok(())
     }
 
-    /// Validates, then renders the manifest as pretty JSON (what the build writes).
+    /// Validates, then renders the manifest as pretty JSON (what the build writes), always as
+    /// schema [`CAPABILITY_MANIFEST_SCHEMA`].
     pub fn to_json(&self) -> Result<Vec<u8>, CapabilityManifestError> {
         self.validate()?;
-        serde_json::to_vec_pretty(self).map_err(malformed)
+        let current = Self {
+            schema: CAPABILITY_MANIFEST_SCHEMA,
+            ..self.clone()
+        };
+        serde_json::to_vec_pretty(&current).map_err(malformed)
     }
 
     /// Joins every relative path (dylib, dependencies, search roots) onto `base`.
@@ -396,6 +447,15 @@ fn check_path(what: &str, path: &Path) -> Result<(), CapabilityManifestError> {
     Ok(())
 }
 
+fn is_c_symbol(symbol: &str) -> bool {
+    !symbol.is_empty()
+        && symbol.len() <= MAX_SYMBOL_BYTES
+        && !symbol.as_bytes()[0].is_ascii_digit()
+        && symbol
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b == b'_')
+}
+
 fn check_token(what: &str, text: &str) -> Result<(), CapabilityManifestError> {
     let ok = !text.is_empty()
         && text.len() <= MAX_TOKEN_BYTES
@@ -419,15 +479,22 @@ fn clip(text: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::lake::CType;
 
     const GOOD: &str = r#"{
-  "schema": 1, "package": "lean-elpi", "module": "Elpi.Ffi", "dylib": "libleanelpi.so",
+  "schema": 2, "package": "lean-elpi", "module": "Elpi.Ffi", "dylib": "libleanelpi.so",
   "dependencies": ["/lib/libleanshared.so",
                    {"dylib": "libdep.so", "package": "dep", "module": "Dep"}],
   "toolchain": {"version": "4.35.0", "commit": "eb6cafb7290e8bd5f2937522d8d804f58f02bafc",
                 "kind": "runtime-only", "platform": "x86_64-unknown-linux-gnu"},
   "target": "Elpi", "initializer": "initialize_lean_x2delpi_Elpi_Ffi",
-  "naming": "package-qualified", "search_roots": ["."], "cache_key": "00ff"
+  "naming": "package-qualified", "search_roots": ["."], "cache_key": "00ff",
+  "exports": {
+    "leanelpi_ffi_solve": {"returns": "lean_object*",
+                           "params": ["uint64_t", "lean_object*", "uint64_t", "uint64_t"],
+                           "borrowed": []},
+    "leanelpi_ffi_version": {"returns": "lean_object*", "params": []}
+  }
 }"#;
 
     #[test]
@@ -440,19 +507,80 @@ mod tests {
         assert!(!m.dependencies[1].export_symbols);
         assert_eq!(m.dependencies[1].module.as_deref(), Some("Dep"));
         assert_eq!(m.naming, Some(NamingConvention::PackageQualified));
-        let again = CapabilityManifest::parse(&m.to_json().unwrap()).unwrap();
+        assert_eq!(
+            m.exports["leanelpi_ffi_solve"],
+            ExportSignature::new(
+                CType::Object,
+                [CType::U64, CType::Object, CType::U64, CType::U64]
+            )
+        );
+        assert_eq!(
+            m.exports["leanelpi_ffi_version"],
+            ExportSignature::new(CType::Object, [])
+        );
+        let json = m.to_json().unwrap();
+        let again = CapabilityManifest::parse(&json).unwrap();
         assert_eq!(again, m);
+        // The exports are written in the ABI tables' shape.
+        let value: serde_json::Value = serde_json::from_slice(&json).unwrap();
+        assert_eq!(
+            value["exports"]["leanelpi_ffi_version"],
+            serde_json::json!({"returns": "lean_object*", "params": [], "borrowed": []})
+        );
+    }
+
+    #[test]
+    fn schema_1_is_read_without_exports_and_written_as_schema_2() {
+        let old = GOOD.replacen("\"schema\": 2", "\"schema\": 1", 1);
+        let err = CapabilityManifest::parse(old.as_bytes()).unwrap_err();
+        assert!(
+            err.to_string().contains("`exports` needs schema 2"),
+            "{err}"
+        );
+        let start = old.find(",\n  \"exports\"").unwrap();
+        let old = format!("{}\n}}", &old[..start]);
+        let m = CapabilityManifest::parse(old.as_bytes()).unwrap();
+        assert_eq!(m.schema, 1);
+        assert!(m.exports.is_empty());
+        let written = CapabilityManifest::parse(&m.to_json().unwrap()).unwrap();
+        assert_eq!(written.schema, CAPABILITY_MANIFEST_SCHEMA);
+        assert_eq!(CapabilityManifest::new("p", "M", "l.so").schema, 2);
     }
 
     #[test]
     fn rejects_each_malformation() {
         let cases = [
             (
-                "\"schema\": 1",
                 "\"schema\": 2",
-                "schema 2 is not supported",
+                "\"schema\": 3",
+                "schema 3 is not supported",
             ),
-            ("\"schema\": 1", "\"schema\": \"1\"", "no numeric `schema`"),
+            ("\"schema\": 2", "\"schema\": \"2\"", "no numeric `schema`"),
+            (
+                "\"leanelpi_ffi_version\":",
+                "\"leanelpi ffi\":",
+                "export `leanelpi ffi` is not a C symbol",
+            ),
+            (
+                "\"uint64_t\", \"lean_object*\"",
+                "\"int\", \"lean_object*\"",
+                "`int` is not a C type",
+            ),
+            (
+                "\"borrowed\": []",
+                "\"borrowed\": [0]",
+                "a `uint64_t`, not an object",
+            ),
+            (
+                "\"borrowed\": []",
+                "\"borrowed\": [1, 1]",
+                "not strictly ascending",
+            ),
+            (
+                "\"borrowed\": []",
+                "\"borrowed\": [], \"z\": 0",
+                "unknown field",
+            ),
             (
                 "\"package\": \"lean-elpi\"",
                 "\"package\": \"\"",
