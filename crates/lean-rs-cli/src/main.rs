@@ -56,6 +56,29 @@ enum Commands {
         #[arg(long)]
         no_smoke: bool,
     },
+    /// Build Lean packages natively, without Lake: oleans and C with the real `lean`,
+    /// shared libraries with Lake's names, one capability manifest per library.
+    ///
+    /// For packages whose modules begin with `prelude` (a runtime-only sysroot has no
+    /// `Init` oleans). Steps are cached by digest; each is reported with its time.
+    BuildNative {
+        /// Package directories (each with a lakefile), built with their [[require]]s.
+        #[arg(required = true)]
+        packages: Vec<PathBuf>,
+        /// The directory holding `lean/lean.h` for the emitted C.
+        #[arg(long)]
+        include: PathBuf,
+        /// Where the outputs go (one directory per package).
+        #[arg(long, default_value = ".lean-rs/native")]
+        out: PathBuf,
+        /// The sysroot to use (default: the one `doctor` chooses).
+        #[arg(long)]
+        sysroot: Option<PathBuf>,
+        /// A package to build like Lean's core (no package name: plain `initialize_<Module>`
+        /// and `l_…` names), e.g. a mini prelude that stands in for `Init`. Repeatable.
+        #[arg(long = "core-package")]
+        core_packages: Vec<String>,
+    },
     /// Internal: the smoke test itself, run by `doctor` in a child process.
     #[command(name = "__smoke", hide = true)]
     Smoke {
@@ -67,6 +90,13 @@ enum Commands {
 fn main() -> ExitCode {
     match Cli::parse().command {
         Commands::Doctor { json, no_smoke } => doctor(json, no_smoke),
+        Commands::BuildNative {
+            packages,
+            include,
+            out,
+            sysroot,
+            core_packages,
+        } => build_native(&packages, &include, &out, sysroot, &core_packages),
         Commands::Smoke { library } => {
             let report = smoke::run(&library);
             match serde_json::to_string(&report) {
@@ -110,6 +140,65 @@ struct DoctorReport<'a> {
 struct ErrorLine {
     code: &'static str,
     message: String,
+}
+
+fn build_native(
+    packages: &[PathBuf],
+    include: &Path,
+    out: &Path,
+    sysroot: Option<PathBuf>,
+    core_packages: &[String],
+) -> ExitCode {
+    use lean_toolchain::native::{NativeBuilder, NativeToolchain};
+    let t0 = Instant::now();
+    let sysroot = match sysroot {
+        Some(dir) => dir,
+        None => match lean_toolchain::discover(&DiscoveryInputs::from_env()).result() {
+            Ok(fp) => fp.sysroot.clone(),
+            Err(e) => {
+                esay!("lean-rs build-native: {e}");
+                return ExitCode::FAILURE;
+            }
+        },
+    };
+    let builder = NativeToolchain::from_sysroot(&sysroot, include)
+        .and_then(|tools| NativeBuilder::new(tools, out))
+        .map(|b| core_packages.iter().fold(b, |b, p| b.core_package(p)));
+    let mut builder = match builder {
+        Ok(b) => b.on_step(|step| {
+            esay!(
+                "    {:>8.1} ms  {:<8} {}{} ({})",
+                step.elapsed.as_secs_f64() * 1e3,
+                step.action,
+                step.subject,
+                if step.cached { " [cached]" } else { "" },
+                step.package
+            );
+        }),
+        Err(e) => {
+            esay!("lean-rs build-native: [{}] {e}", e.code());
+            return ExitCode::FAILURE;
+        }
+    };
+    for package in packages {
+        match builder.build(package) {
+            Ok(built) => {
+                for lib in &built.libraries {
+                    say!("{}: {} -> {}", built.name, lib.name, lib.manifest.display());
+                }
+            }
+            Err(e) => {
+                esay!("lean-rs build-native: [{}] {e}", e.code());
+                return ExitCode::FAILURE;
+            }
+        }
+    }
+    say!(
+        "built {} package(s) in {:.1} s",
+        packages.len(),
+        t0.elapsed().as_secs_f64()
+    );
+    ExitCode::SUCCESS
 }
 
 fn doctor(json: bool, no_smoke: bool) -> ExitCode {

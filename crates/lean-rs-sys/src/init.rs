@@ -24,10 +24,6 @@ unsafe extern "C" {
     pub fn lean_io_mark_end_initialization();
     /// `IO.initializing`: whether the initialisation phase is still on.
     pub fn lean_io_initializing() -> bool;
-    /// `Lean.initializing`: `IO.initializing` or Lean's "importing" flag. This is what
-    /// `initialize` declarations that register extensions check. (4.35.0 exports it under
-    /// its compiled name; newer sources add a `lean_initializing` alias.)
-    pub fn l_Lean_initializing() -> bool;
     /// Sets Lean's "importing" flag (a `BaseIO Unit` returning `lean_box(0)`). Lean's importer
     /// sets it while it runs imported modules' initializers; C code that runs initializers
     /// after the phase sets it around them the same way. Single-threaded use only.

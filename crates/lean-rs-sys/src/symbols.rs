@@ -115,7 +115,6 @@ required_symbols! {
     "lean_finalize_task_manager",
     "lean_io_mark_end_initialization",
     "lean_io_initializing",
-    "l_Lean_initializing",
     "lean_set_initializing",
     "lean_set_panic_messages",
     "lean_set_exit_on_panic",

@@ -37,7 +37,7 @@ pub use error::{
     CapturedEvent, DiagnosticCapture, HostFailure, HostStage, LeanCancelled, LeanDiagnosticCode,
     LeanError, LeanException, LeanExceptionKind, LeanResult, bound_message,
 };
-pub use handle::{LeanBinderInfo, LeanDeclaration, LeanExpr, LeanLevel, LeanName};
+pub use handle::{LeanBinderInfo, LeanDeclaration, LeanExpr, LeanLevel, LeanName, LeanObject};
 pub use module::{
     CAPABILITY_MANIFEST_SCHEMA, CType, DecodeCallResult, ExportSignature, LeanArgs,
     LeanBuiltCapability, LeanCapability, LeanCapabilityCheck, LeanCapabilityPreflight,

@@ -6,6 +6,8 @@
 //! - [`ToolchainFingerprint`] is the typed identity of a verified toolchain.
 //! - [`LinkDiagnostics`] are the one-line failures of all of the above and of Lake builds.
 //! - [`lake`] holds Lake module discovery, name mangling and the build helpers.
+//! - [`native`] builds Lean packages without Lake (the real `lean` and `cc`), for sysroots
+//!   that have no Lake.
 
 #![cfg_attr(test, allow(clippy::unwrap_used, clippy::expect_used))]
 
@@ -16,6 +18,7 @@ mod fingerprint;
 pub mod lake;
 mod link;
 mod manifest;
+pub mod native;
 mod process;
 mod sysroot;
 mod version;

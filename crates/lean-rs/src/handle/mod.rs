@@ -101,6 +101,39 @@ semantic_handle!(
     LeanDeclaration,
     "Declaration"
 );
+semantic_handle!(
+    /// Any Lean value, owned and opaque: an `Environment`, a `MessageLog`, a closure, a value
+    /// of a type `lean-rs` has no conversion for. It passes through typed calls as an argument
+    /// or a result and keeps its reference count; Rust never looks inside it. The raw pointer
+    /// is reachable through the `unsafe` escape hatches [`LeanObject::from_owned_raw`] and
+    /// [`LeanObject::into_owned_raw`].
+    LeanObject,
+    "any value"
+);
+
+impl<'lean> LeanObject<'lean> {
+    /// Takes ownership of a raw Lean object.
+    ///
+    /// # Safety
+    /// `raw` must be a valid Lean object (or a boxed scalar) of the initialized runtime, and
+    /// the caller must own one reference to it, which moves into the handle.
+    pub unsafe fn from_owned_raw(runtime: &'lean LeanRuntime, raw: *mut lean_object) -> Self {
+        // SAFETY: forwarded caller contract.
+        Self::from_obj(unsafe { owned(runtime, raw) })
+    }
+
+    /// Gives up the handle's reference as a raw pointer: the caller now owns it and must
+    /// pass it to Lean code that consumes it, or release it with `lean_dec`, exactly once.
+    pub fn into_owned_raw(self) -> *mut lean_object {
+        self.obj.into_raw()
+    }
+
+    /// Whether the value is a boxed scalar (a small `Nat`, an enum constructor, `Unit`…)
+    /// rather than a heap object.
+    pub fn is_scalar(&self) -> bool {
+        self.obj.borrow().is_scalar()
+    }
+}
 
 impl<'lean> LeanName<'lean> {
     /// The anonymous (empty) name.
@@ -487,6 +520,14 @@ impl fmt::Debug for LeanLevel<'_> {
         write!(f, "LeanLevel({self})")
     }
 }
+impl fmt::Debug for LeanObject<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("LeanObject")
+            .field("shape", &self.obj.borrow().shape())
+            .finish()
+    }
+}
+
 impl fmt::Debug for LeanDeclaration<'_> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str("LeanDeclaration(..)")

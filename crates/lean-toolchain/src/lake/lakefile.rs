@@ -70,6 +70,17 @@ pub struct Lakefile {
     pub src_dir: Option<String>,
     /// Every `lean_lib`, in declaration order.
     pub libs: Vec<LeanLibDecl>,
+    /// Path dependencies (`[[require]]` with a `path`, TOML lakefiles only).
+    pub requires: Vec<LakeRequire>,
+}
+
+/// A `[[require]]` of a `lakefile.toml` that points at a local directory.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LakeRequire {
+    /// The required package's name.
+    pub name: String,
+    /// Its directory, relative to the requiring package's root.
+    pub path: PathBuf,
 }
 
 impl Lakefile {
@@ -97,6 +108,7 @@ impl Lakefile {
                 package: parsed.package,
                 src_dir: parsed.src_dir,
                 libs: parsed.libs,
+                requires: parsed.requires,
             }));
         }
         Ok(None)
@@ -126,6 +138,7 @@ struct Parsed {
     package: Option<String>,
     src_dir: Option<String>,
     libs: Vec<LeanLibDecl>,
+    requires: Vec<LakeRequire>,
 }
 
 // ---------- lakefile.toml ----------
@@ -149,7 +162,24 @@ fn parse_toml(text: &str) -> Result<Parsed, String> {
         package: string(&table, "name"),
         src_dir: string(&table, "srcDir"),
         libs: Vec::new(),
+        requires: Vec::new(),
     };
+    if let Some(requires) = table.get("require") {
+        let requires = requires
+            .as_array()
+            .ok_or("`require` must be an array of tables ([[require]])")?;
+        for req in requires {
+            let req = req.as_table().ok_or("a [[require]] entry is not a table")?;
+            let name = string(req, "name").ok_or("a [[require]] entry has no `name`")?;
+            // Only path requires are read; git/registry requires are Lake's business.
+            if let Some(path) = string(req, "path") {
+                parsed.requires.push(LakeRequire {
+                    name,
+                    path: PathBuf::from(path),
+                });
+            }
+        }
+    }
     let libs = match table.get("lean_lib") {
         None => &Vec::new(),
         Some(toml::Value::Array(libs)) => libs,

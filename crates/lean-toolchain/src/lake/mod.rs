@@ -10,7 +10,7 @@ mod signature;
 
 pub use build::{LakeBuild, LakeTarget, build_lake_target, build_lake_target_quiet};
 pub use capability::{BuiltLeanCapability, CargoLeanCapability, screaming_snake};
-pub use lakefile::{Glob, Lakefile, LeanLibDecl};
+pub use lakefile::{Glob, LakeRequire, Lakefile, LeanLibDecl};
 pub use manifest::{
     CAPABILITY_MANIFEST_LIMIT, CAPABILITY_MANIFEST_SCHEMA, CAPABILITY_MANIFEST_SCHEMA_V1,
     CapabilityManifest, CapabilityManifestError, ManifestDependency, ManifestToolchain,
@@ -24,7 +24,7 @@ pub use names::{
     validate_package_name,
 };
 pub use signature::{
-    CExport, CExportKind, CType, EMITTED_C_LIMIT, ExportSignature, MAX_EXPORT_LINE_BYTES,
+    CExport, CExportKind, CType, EMITTED_C_LIMIT, EmittedExports, ExportSignature, MAX_EXPORT_LINE_BYTES,
     MAX_EXPORT_PARAMS, MAX_EXPORT_SYMBOL_BYTES, SignatureError, export_signatures, extract_exports,
     extract_exports_from_file, parse_export_line,
 };

@@ -246,6 +246,18 @@ pub enum SignatureError {
         /// What is wrong, bounded.
         detail: String,
     },
+    /// A well-formed declaration with a C type outside Lean's ABI set (e.g. the
+    /// `lean_object**` argument array of a `…___boxed` function with more than 16
+    /// parameters). [`extract_exports`] lists such exports as skipped.
+    #[error("line {line}: `{symbol}` {detail}")]
+    Unsupported {
+        /// 1-based line number.
+        line: usize,
+        /// The symbol.
+        symbol: String,
+        /// Which type is unsupported, bounded.
+        detail: String,
+    },
     /// The same symbol is declared twice with different prototypes.
     #[error("line {line}: `{symbol}` was declared as `{first}` and is now `{second}`")]
     Conflict {
@@ -277,6 +289,15 @@ fn parse_line(line: &str, number: usize) -> Result<Option<CExport>, SignatureErr
         line: number,
         detail: clip(&detail),
     };
+    // A type error names the symbol once it is known.
+    let type_error = |symbol: &str, what: String, e: TypeError| match e {
+        TypeError::Unsupported(detail) => SignatureError::Unsupported {
+            line: number,
+            symbol: symbol.to_owned(),
+            detail: clip(&format!("{what} {detail}")),
+        },
+        TypeError::Malformed(detail) => bad(format!("`{symbol}` {what} {detail}")),
+    };
     if line.len() > MAX_EXPORT_LINE_BYTES {
         return Err(bad(format!(
             "a LEAN_EXPORT line longer than {MAX_EXPORT_LINE_BYTES} bytes"
@@ -299,9 +320,9 @@ fn parse_line(line: &str, number: usize) -> Result<Option<CExport>, SignatureErr
         let decl = decl.strip_prefix("const ").unwrap_or(decl);
         let (ty, symbol) = split_declarator(decl)
             .ok_or_else(|| bad(format!("cannot read a type and a name from `{decl}`")))?;
-        let returns = parse_type(&ty, Position::Global)
-            .map_err(|e| bad(format!("global `{symbol}`: {e}")))?;
         check_symbol(symbol).map_err(bad)?;
+        let returns = parse_type(&ty, Position::Global)
+            .map_err(|e| type_error(symbol, "is a global of".to_owned(), e))?;
         return Ok(Some(CExport {
             symbol: symbol.to_owned(),
             kind: CExportKind::Global,
@@ -329,7 +350,7 @@ fn parse_line(line: &str, number: usize) -> Result<Option<CExport>, SignatureErr
     })?;
     check_symbol(symbol).map_err(bad)?;
     let returns = parse_type(&ty, Position::Return)
-        .map_err(|e| bad(format!("`{symbol}` returns {e}")))?
+        .map_err(|e| type_error(symbol, "returns".to_owned(), e))?
         .0;
     let list = rest[open + 1..close].trim();
     let mut params = Vec::new();
@@ -342,7 +363,7 @@ fn parse_line(line: &str, number: usize) -> Result<Option<CExport>, SignatureErr
                 )));
             }
             let (ty, is_borrowed) = parse_param(param)
-                .map_err(|e| bad(format!("`{symbol}` parameter {index}: {e}")))?;
+                .map_err(|e| type_error(symbol, format!("takes as parameter {index}"), e))?;
             if is_borrowed {
                 borrowed.push(index);
             }
@@ -360,16 +381,41 @@ fn parse_line(line: &str, number: usize) -> Result<Option<CExport>, SignatureErr
     }))
 }
 
-/// Every `LEAN_EXPORT` declaration of one emitted C file, by symbol. A symbol declared by a
-/// prototype and again by its definition must agree.
-pub fn extract_exports(c_text: &str) -> Result<BTreeMap<String, CExport>, SignatureError> {
+/// The `LEAN_EXPORT` declarations of one emitted C file.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct EmittedExports {
+    /// Every export whose types are all in [`CType`], by symbol.
+    pub exports: BTreeMap<String, CExport>,
+    /// Well-formed exports with a type outside [`CType`] (no typed call can request them),
+    /// as their [`SignatureError::Unsupported`] errors, in file order.
+    pub skipped: Vec<SignatureError>,
+}
+
+impl EmittedExports {
+    /// The signatures alone, as the capability manifest's `exports` map records them.
+    pub fn signatures(&self) -> BTreeMap<String, ExportSignature> {
+        export_signatures(self)
+    }
+}
+
+/// Every `LEAN_EXPORT` declaration of one emitted C file. A symbol declared by a prototype and
+/// again by its definition must agree; a declaration with a type outside [`CType`] is
+/// skipped (and listed); anything malformed fails the whole text.
+pub fn extract_exports(c_text: &str) -> Result<EmittedExports, SignatureError> {
     if c_text.len() > EMITTED_C_LIMIT {
         return Err(SignatureError::TooLarge);
     }
     let mut exports: BTreeMap<String, CExport> = BTreeMap::new();
+    let mut skipped = Vec::new();
     for (index, line) in c_text.lines().enumerate() {
-        let Some(export) = parse_line(line, index + 1)? else {
-            continue;
+        let export = match parse_line(line, index + 1) {
+            Ok(Some(export)) => export,
+            Ok(None) => continue,
+            Err(unsupported @ SignatureError::Unsupported { .. }) => {
+                skipped.push(unsupported);
+                continue;
+            }
+            Err(other) => return Err(other),
         };
         if let Some(first) = exports.get(&export.symbol) {
             if first.kind != export.kind || first.signature != export.signature {
@@ -384,12 +430,12 @@ pub fn extract_exports(c_text: &str) -> Result<BTreeMap<String, CExport>, Signat
         }
         exports.insert(export.symbol.clone(), export);
     }
-    Ok(exports)
+    Ok(EmittedExports { exports, skipped })
 }
 
 /// [`extract_exports`] of the file at `path`, read with the [`EMITTED_C_LIMIT`] bound (the
 /// file must be UTF-8, as the Lean compiler writes it).
-pub fn extract_exports_from_file(path: &Path) -> Result<BTreeMap<String, CExport>, SignatureError> {
+pub fn extract_exports_from_file(path: &Path) -> Result<EmittedExports, SignatureError> {
     let bytes = read_bounded(path, EMITTED_C_LIMIT as u64).map_err(|e| {
         if e.kind() == std::io::ErrorKind::InvalidData {
             SignatureError::TooLarge
@@ -404,8 +450,9 @@ pub fn extract_exports_from_file(path: &Path) -> Result<BTreeMap<String, CExport
 }
 
 /// The signatures alone, as the capability manifest's `exports` map records them.
-pub fn export_signatures(exports: &BTreeMap<String, CExport>) -> BTreeMap<String, ExportSignature> {
-    exports
+pub fn export_signatures(emitted: &EmittedExports) -> BTreeMap<String, ExportSignature> {
+    emitted
+        .exports
         .iter()
         .map(|(symbol, export)| (symbol.clone(), export.signature.clone()))
         .collect()
@@ -425,8 +472,14 @@ enum Position {
     Global,
 }
 
+/// Why a type was not read: outside Lean's ABI set but well-formed, or not a type at all.
+enum TypeError {
+    Unsupported(String),
+    Malformed(String),
+}
+
 /// Reads a type, with `lean.h`'s aliases. Returns the type and whether it is borrowed.
-fn parse_type(text: &str, position: Position) -> Result<(CType, bool), String> {
+fn parse_type(text: &str, position: Position) -> Result<(CType, bool), TypeError> {
     let canonical = canonical_type(text);
     if let Some(ty) = CType::from_c(&canonical) {
         return Ok((ty, false));
@@ -436,20 +489,35 @@ fn parse_type(text: &str, position: Position) -> Result<(CType, bool), String> {
             Ok((CType::Object, false))
         }
         ("b_lean_obj_arg", Position::Param) => Ok((CType::Object, true)),
-        ("b_lean_obj_res", Position::Return) => Err(
+        ("b_lean_obj_res", Position::Return) => Err(TypeError::Unsupported(
             "a borrowed `b_lean_obj_res`, which typed calls cannot take (they own every result)"
                 .to_owned(),
-        ),
-        (other, _) => Err(format!("the unsupported C type `{other}`")),
+        )),
+        (other, _) if is_type_like(other) => Err(TypeError::Unsupported(format!(
+            "the unsupported C type `{other}`"
+        ))),
+        (other, _) => Err(TypeError::Malformed(format!(
+            "`{other}`, which is not a C type"
+        ))),
     }
+}
+
+/// Identifier words and `*`s, starting with a letter or `_`: a C type, if not one of ours.
+fn is_type_like(text: &str) -> bool {
+    text.bytes()
+        .next()
+        .is_some_and(|b| b.is_ascii_alphabetic() || b == b'_')
+        && text
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b == b'_' || b == b' ' || b == b'*')
 }
 
 /// One parameter declaration, with or without a name (`uint64_t`, `uint64_t x_2`,
 /// `lean_object* v_x_1_`, `lean_object *x`).
-fn parse_param(text: &str) -> Result<(CType, bool), String> {
+fn parse_param(text: &str) -> Result<(CType, bool), TypeError> {
     let text = text.trim();
     if text.is_empty() {
-        return Err("an empty parameter".to_owned());
+        return Err(TypeError::Malformed("an empty parameter".to_owned()));
     }
     if let Ok(found) = parse_type(text, Position::Param) {
         return Ok(found);
@@ -471,7 +539,7 @@ fn split_declarator(text: &str) -> Option<(String, &str)> {
         .map(|(i, _)| i)?;
     let (ty, name) = text.split_at(start);
     let ty = ty.trim();
-    if ty.is_empty() || name.is_empty() || name.as_bytes()[0].is_ascii_digit() {
+    if ty.is_empty() || name.bytes().next().is_none_or(|b| b.is_ascii_digit()) {
         return None;
     }
     Some((canonical_type(ty), name))
@@ -490,9 +558,8 @@ fn canonical_type(text: &str) -> String {
 }
 
 fn check_symbol(symbol: &str) -> Result<(), String> {
-    let ok = !symbol.is_empty()
+    let ok = symbol.bytes().next().is_some_and(|b| !b.is_ascii_digit())
         && symbol.len() <= MAX_EXPORT_SYMBOL_BYTES
-        && !symbol.as_bytes()[0].is_ascii_digit()
         && symbol
             .bytes()
             .all(|b| b.is_ascii_alphanumeric() || b == b'_');
@@ -578,6 +645,11 @@ mod tests {
             ),
             ("LEAN_EXPORT lean_object* f(lean_object*", "not closed"),
             (
+                "LEAN_EXPORT lean_object* f(lean_object**);",
+                "`lean_object**`",
+            ),
+            ("LEAN_EXPORT lean_object* f(-1);", "not a C type"),
+            (
                 "LEAN_EXPORT lean_object* f(int);",
                 "unsupported C type `int`",
             ),
@@ -625,9 +697,18 @@ mod tests {
 
     #[test]
     fn extraction_checks_prototypes_against_definitions() {
-        let text = "LEAN_EXPORT uint8_t f(uint8_t);\nstatic int x;\nLEAN_EXPORT uint8_t f(uint8_t v_x_1_){\n";
+        let text = "LEAN_EXPORT uint8_t f(uint8_t);\nstatic int x;\nLEAN_EXPORT uint8_t f(uint8_t v_x_1_){\n\
+                    LEAN_EXPORT lean_object* g___boxed(lean_object**);\n";
         let found = extract_exports(text).unwrap();
-        assert_eq!(found.len(), 1);
+        assert_eq!(found.exports.len(), 1);
+        assert_eq!(
+            found.signatures()["f"],
+            ExportSignature::new(CType::U8, [CType::U8])
+        );
+        assert!(matches!(
+            &found.skipped[..],
+            [SignatureError::Unsupported { line: 4, symbol, .. }] if symbol == "g___boxed"
+        ));
         let text = "LEAN_EXPORT uint8_t f(uint8_t);\n\nLEAN_EXPORT uint8_t f(uint32_t v_x_1_){\n";
         assert_eq!(
             extract_exports(text),

@@ -41,6 +41,10 @@ LEAN_EXPORT lean_object* l_u32___boxed(lean_object*, lean_object*);
 LEAN_EXPORT lean_object* sig_borrow(lean_object*, lean_object*);
 LEAN_EXPORT lean_object* l_inner(lean_object*, lean_object*);
 LEAN_EXPORT lean_object* l_inner___boxed(lean_object*, lean_object*);
+LEAN_EXPORT lean_object* l_many___redArg(lean_object*, lean_object*, lean_object*);
+LEAN_EXPORT lean_object* l_many___redArg___boxed(lean_object*, lean_object*, lean_object*);
+LEAN_EXPORT lean_object* sig_many(lean_object*, lean_object*, lean_object*, lean_object*, lean_object*, lean_object*, lean_object*, lean_object*, lean_object*, lean_object*, lean_object*, lean_object*, lean_object*, lean_object*, lean_object*, lean_object*, lean_object*, uint8_t);
+LEAN_EXPORT lean_object* l_many___boxed(lean_object**);
 LEAN_EXPORT lean_object* l_Eq_ndrec___redArg(lean_object* v_m_1_){
 _start:
 {
@@ -372,6 +376,89 @@ lean_object* v_res_113_;
 v_res_113_ = l_inner(v_x_111_, v_y_112_);
 lean_dec(v_x_111_);
 return v_res_113_;
+}
+}
+LEAN_EXPORT lean_object* l_many___redArg(lean_object* v_a1_114_, lean_object* v_a2_115_, lean_object* v_a17_116_){
+_start:
+{
+if (lean_obj_tag(v_a1_114_) == 0)
+{
+lean_inc(v_a17_116_);
+return v_a17_116_;
+}
+else
+{
+lean_inc(v_a2_115_);
+return v_a2_115_;
+}
+}
+}
+LEAN_EXPORT lean_object* l_many___redArg___boxed(lean_object* v_a1_117_, lean_object* v_a2_118_, lean_object* v_a17_119_){
+_start:
+{
+lean_object* v_res_120_; 
+v_res_120_ = l_many___redArg(v_a1_117_, v_a2_118_, v_a17_119_);
+lean_dec(v_a17_119_);
+lean_dec(v_a2_118_);
+lean_dec(v_a1_117_);
+return v_res_120_;
+}
+}
+LEAN_EXPORT lean_object* sig_many(lean_object* v_a1_121_, lean_object* v_a2_122_, lean_object* v_a3_123_, lean_object* v_a4_124_, lean_object* v_a5_125_, lean_object* v_a6_126_, lean_object* v_a7_127_, lean_object* v_a8_128_, lean_object* v_a9_129_, lean_object* v_a10_130_, lean_object* v_a11_131_, lean_object* v_a12_132_, lean_object* v_a13_133_, lean_object* v_a14_134_, lean_object* v_a15_135_, lean_object* v_a16_136_, lean_object* v_a17_137_, uint8_t v___u_138_){
+_start:
+{
+lean_dec(v_a16_136_);
+lean_dec(v_a15_135_);
+lean_dec(v_a14_134_);
+lean_dec(v_a13_133_);
+lean_dec(v_a12_132_);
+lean_dec(v_a11_131_);
+lean_dec(v_a10_130_);
+lean_dec(v_a9_129_);
+lean_dec(v_a8_128_);
+lean_dec(v_a7_127_);
+lean_dec(v_a6_126_);
+lean_dec(v_a5_125_);
+lean_dec(v_a4_124_);
+lean_dec(v_a3_123_);
+if (lean_obj_tag(v_a1_121_) == 0)
+{
+lean_dec(v_a2_122_);
+return v_a17_137_;
+}
+else
+{
+lean_dec_ref_known(v_a1_121_, 1);
+lean_dec(v_a17_137_);
+return v_a2_122_;
+}
+}
+}
+LEAN_EXPORT lean_object* l_many___boxed(lean_object** _args){
+lean_object* v_a1_139_ = _args[0];
+lean_object* v_a2_140_ = _args[1];
+lean_object* v_a3_141_ = _args[2];
+lean_object* v_a4_142_ = _args[3];
+lean_object* v_a5_143_ = _args[4];
+lean_object* v_a6_144_ = _args[5];
+lean_object* v_a7_145_ = _args[6];
+lean_object* v_a8_146_ = _args[7];
+lean_object* v_a9_147_ = _args[8];
+lean_object* v_a10_148_ = _args[9];
+lean_object* v_a11_149_ = _args[10];
+lean_object* v_a12_150_ = _args[11];
+lean_object* v_a13_151_ = _args[12];
+lean_object* v_a14_152_ = _args[13];
+lean_object* v_a15_153_ = _args[14];
+lean_object* v_a16_154_ = _args[15];
+lean_object* v_a17_155_ = _args[16];
+lean_object* v___u_156_ = _args[17];
+_start:
+{
+uint8_t v___u_boxed_157_; lean_object* v_res_158_; 
+v___u_boxed_157_ = lean_unbox(v___u_156_);
+v_res_158_ = sig_many(v_a1_139_, v_a2_140_, v_a3_141_, v_a4_142_, v_a5_143_, v_a6_144_, v_a7_145_, v_a8_146_, v_a9_147_, v_a10_148_, v_a11_149_, v_a12_150_, v_a13_151_, v_a14_152_, v_a15_153_, v_a16_154_, v_a17_155_, v___u_boxed_157_);
+return v_res_158_;
 }
 }
 void lean_initialize_runtime_module();
