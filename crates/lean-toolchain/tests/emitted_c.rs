@@ -10,12 +10,12 @@
 
 mod common;
 
-use std::collections::BTreeMap;
+use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
 use lean_toolchain::lake::{
-    CExport, CExportKind, CType, EMITTED_C_LIMIT, ExportSignature, SignatureError,
+    CExportKind, CType, EMITTED_C_LIMIT, EmittedExports, ExportSignature, SignatureError,
     export_signatures, extract_exports, extract_exports_from_file,
 };
 
@@ -40,12 +40,21 @@ fn emit_c(dir: &Path) -> String {
     std::fs::read_to_string(out).unwrap()
 }
 
+fn declared_count(text: &str) -> usize {
+    text.lines()
+        .filter(|l| l.starts_with("LEAN_EXPORT "))
+        .count()
+}
+
 fn sig(returns: CType, params: &[CType]) -> ExportSignature {
     ExportSignature::new(returns, params)
 }
 
-fn check_expected(found: &BTreeMap<String, CExport>) {
+fn check_expected(emitted: &EmittedExports) {
     use CType::*;
+    let found = &emitted.exports;
+    let mut many = vec![Object; 17];
+    many.push(U8);
     let expected = [
         ("sig_not", sig(U8, &[U8])),
         ("sig_keep", sig(Object, &[Object, Object])),
@@ -59,6 +68,7 @@ fn check_expected(found: &BTreeMap<String, CExport>) {
         ("sig_borrow", sig(Object, &[Object, Object])),
         ("l_inner", sig(Object, &[Object, Object])),
         ("initialize_ExportSigs", sig(Object, &[U8])),
+        ("sig_many", sig(Object, &many)),
     ];
     for (symbol, signature) in expected {
         let export = found
@@ -72,6 +82,17 @@ fn check_expected(found: &BTreeMap<String, CExport>) {
     assert_eq!(global.signature, sig(Object, &[]));
     assert_eq!(found["l_Unit_unit"].kind, CExportKind::Global);
     assert!(found.values().all(|e| e.signature.borrowed.is_empty()));
+    // The argument-array entry point of a function with more than 16 parameters is skipped,
+    // once for its prototype and once for its definition.
+    let skipped: Vec<String> = emitted.skipped.iter().map(ToString::to_string).collect();
+    assert_eq!(skipped.len(), 2, "{skipped:?}");
+    assert!(
+        skipped[0].contains(
+            "`l_many___boxed` takes as parameter 0 the unsupported C type `lean_object**`"
+        ),
+        "{skipped:?}"
+    );
+    assert!(!found.contains_key("l_many___boxed"));
 }
 
 #[test]
@@ -80,15 +101,23 @@ fn reads_every_export_of_freshly_emitted_c() {
     let text = emit_c(dir.path());
     let found = extract_exports(&text).unwrap();
     check_expected(&found);
-    // Every LEAN_EXPORT line of the file was accounted for.
-    let lines = text
+    // Every symbol on a LEAN_EXPORT line was read or skipped, none lost.
+    let declared: BTreeSet<&str> = text
         .lines()
-        .filter(|l| l.starts_with("LEAN_EXPORT "))
-        .count();
-    assert!(
-        found.len() < lines,
-        "prototypes and definitions both counted"
-    );
+        .filter_map(|l| l.strip_prefix("LEAN_EXPORT "))
+        .map(|l| {
+            let head = l.split(['(', ';', '=']).next().unwrap().trim_end();
+            head.rsplit([' ', '*']).next().unwrap()
+        })
+        .collect();
+    let mut accounted: BTreeSet<&str> = found.exports.keys().map(String::as_str).collect();
+    for skipped in &found.skipped {
+        let SignatureError::Unsupported { symbol, .. } = skipped else {
+            panic!("{skipped:?}")
+        };
+        accounted.insert(symbol);
+    }
+    assert_eq!(declared, accounted);
     // The captured sample is what this compiler emits today.
     let captured = extract_exports_from_file(&data("ExportSigs.c")).unwrap();
     assert_eq!(captured, found);
@@ -116,17 +145,22 @@ fn bad_emitted_c_is_a_typed_error() {
         .unwrap();
     for cut in (0..block_end).filter(|&c| text.is_char_boundary(c)) {
         if let Ok(found) = extract_exports(&text[..cut]) {
-            assert!(found.len() <= 40);
+            assert!(found.exports.len() <= declared_count(&text));
         }
     }
 
-    // A prototype edited to an unsupported type, and one that disagrees with its definition.
+    // A prototype edited to an unsupported type or to another one: either way it now
+    // disagrees with its definition.
     let edited = text.replacen(
         "LEAN_EXPORT double sig_float(double);",
         "LEAN_EXPORT long double sig_float(double);",
         1,
     );
     let err = extract_exports(&edited).unwrap_err();
+    assert!(
+        matches!(err, SignatureError::Conflict { ref symbol, .. } if symbol == "sig_float"),
+        "{err:?}"
+    );
     assert!(err.to_string().contains("`long double`"), "{err}");
     let edited = text.replacen(
         "LEAN_EXPORT double sig_float(double);",
@@ -140,23 +174,21 @@ fn bad_emitted_c_is_a_typed_error() {
     );
 
     // Garbage without LEAN_EXPORT lines has no exports; garbage on such a line is an error.
-    assert!(
-        extract_exports("\u{0}\u{1}}{;(*&^%\n\n")
-            .unwrap()
-            .is_empty()
+    assert_eq!(
+        extract_exports("\u{0}\u{1}}{;(*&^%\nLEAN_EXPORT\n").unwrap(),
+        EmittedExports::default(),
+        "`LEAN_EXPORT` without a declaration after it is not an export line"
     );
     for line in [
-        "LEAN_EXPORT",
         "LEAN_EXPORT ;",
         "LEAN_EXPORT )(",
         "LEAN_EXPORT lean_object* f((lean_object*);",
         "LEAN_EXPORT lean_object* f(lean_object*)(",
         "LEAN_EXPORT lean_object* = 3;",
     ] {
-        // (The first is not an export line at all: no space after the marker.)
         let result = extract_exports(line);
         assert!(
-            result.is_err() || result.as_ref().unwrap().is_empty(),
+            matches!(result, Err(SignatureError::Malformed { line: 1, .. })),
             "{line}: {result:?}"
         );
     }

@@ -24,7 +24,7 @@ pub use names::{
     validate_package_name,
 };
 pub use signature::{
-    CExport, CExportKind, CType, EMITTED_C_LIMIT, EmittedExports, ExportSignature, MAX_EXPORT_LINE_BYTES,
-    MAX_EXPORT_PARAMS, MAX_EXPORT_SYMBOL_BYTES, SignatureError, export_signatures, extract_exports,
-    extract_exports_from_file, parse_export_line,
+    CExport, CExportKind, CType, EMITTED_C_LIMIT, EmittedExports, ExportSignature,
+    MAX_EXPORT_LINE_BYTES, MAX_EXPORT_PARAMS, MAX_EXPORT_SYMBOL_BYTES, SignatureError,
+    export_signatures, extract_exports, extract_exports_from_file, parse_export_line,
 };

@@ -407,20 +407,49 @@ pub fn extract_exports(c_text: &str) -> Result<EmittedExports, SignatureError> {
     }
     let mut exports: BTreeMap<String, CExport> = BTreeMap::new();
     let mut skipped = Vec::new();
+    // Skipped symbols and what they were declared as, so a prototype and its definition
+    // cannot disagree across the supported/unsupported line either.
+    let mut skipped_as: BTreeMap<String, String> = BTreeMap::new();
     for (index, line) in c_text.lines().enumerate() {
-        let export = match parse_line(line, index + 1) {
+        let line_number = index + 1;
+        let export = match parse_line(line, line_number) {
             Ok(Some(export)) => export,
             Ok(None) => continue,
-            Err(unsupported @ SignatureError::Unsupported { .. }) => {
-                skipped.push(unsupported);
+            Err(SignatureError::Unsupported {
+                line,
+                symbol,
+                detail,
+            }) => {
+                if let Some(first) = exports.get(&symbol) {
+                    return Err(SignatureError::Conflict {
+                        line,
+                        first: describe(first),
+                        second: detail,
+                        symbol,
+                    });
+                }
+                skipped_as.insert(symbol.clone(), detail.clone());
+                skipped.push(SignatureError::Unsupported {
+                    line,
+                    symbol,
+                    detail,
+                });
                 continue;
             }
             Err(other) => return Err(other),
         };
+        if let Some(first) = skipped_as.get(&export.symbol) {
+            return Err(SignatureError::Conflict {
+                line: line_number,
+                first: first.clone(),
+                second: describe(&export),
+                symbol: export.symbol,
+            });
+        }
         if let Some(first) = exports.get(&export.symbol) {
             if first.kind != export.kind || first.signature != export.signature {
                 return Err(SignatureError::Conflict {
-                    line: index + 1,
+                    line: line_number,
                     first: describe(first),
                     second: describe(&export),
                     symbol: export.symbol,
@@ -709,6 +738,16 @@ mod tests {
             &found.skipped[..],
             [SignatureError::Unsupported { line: 4, symbol, .. }] if symbol == "g___boxed"
         ));
+        for text in [
+            "LEAN_EXPORT long f(uint8_t);\nLEAN_EXPORT uint8_t f(uint8_t x){\n",
+            "LEAN_EXPORT uint8_t f(uint8_t);\nLEAN_EXPORT long f(uint8_t x){\n",
+        ] {
+            let err = extract_exports(text).unwrap_err();
+            assert!(
+                matches!(err, SignatureError::Conflict { line: 2, ref symbol, .. } if symbol == "f"),
+                "{err:?}"
+            );
+        }
         let text = "LEAN_EXPORT uint8_t f(uint8_t);\n\nLEAN_EXPORT uint8_t f(uint32_t v_x_1_){\n";
         assert_eq!(
             extract_exports(text),

@@ -69,8 +69,9 @@ def inner (x : @& L) (y : L) : L :=
   match x with
   | .nil => y
   | .cons _ _ => L.cons .f y
-/-- More than 16 parameters: the `___boxed` variant takes them as one `lean_object**` array,
-a C type outside Lean's ABI set, which the reader lists as skipped. -/
+-- More than 16 parameters: the `___boxed` variant takes them as one `lean_object**` array,
+-- a C type outside Lean's ABI set, which the reader lists as skipped.
+set_option linter.unusedVariables false in
 @[export sig_many] def many (a1 a2 a3 a4 a5 a6 a7 a8 a9 a10 a11 a12 a13 a14 a15 a16 a17 : L)
     (_u : UInt8) : L := match a1 with
   | .nil => a17
