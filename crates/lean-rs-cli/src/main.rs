@@ -163,7 +163,7 @@ fn build_native(
     };
     let builder = NativeToolchain::from_sysroot(&sysroot, include)
         .and_then(|tools| NativeBuilder::new(tools, out))
-        .map(|b| core_packages.iter().fold(b, |b, p| b.core_package(p)));
+        .map(|b| core_packages.iter().fold(b, NativeBuilder::core_package));
     let mut builder = match builder {
         Ok(b) => b.on_step(|step| {
             esay!(

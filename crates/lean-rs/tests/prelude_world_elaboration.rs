@@ -14,7 +14,52 @@
 // 4.35.0 C prototype of that symbol, as read from the binary (see the module docs).
 #![allow(unsafe_code, clippy::undocumented_unsafe_blocks)]
 
-use lean_rs::{LeanIo, LeanLibrary, LeanModule, LeanName, LeanObject, LeanRuntime};
+mod prelude_world;
+
+use lean_rs::abi::{LeanCtorReader, LeanCtorWriter, LeanStructure};
+use lean_rs::{
+    LeanIo, LeanLibrary, LeanModule, LeanName, LeanObject, LeanResult, LeanRuntime, LeanStruct,
+};
+
+/// `structure Lean.Import where module : Name; importAll isExported isMeta : Bool`.
+struct Import(LeanName<'static>);
+
+impl LeanStructure<'static> for Import {
+    const OBJECT_FIELDS: usize = 1;
+    const SCALAR_BYTES: usize = 3;
+    fn write(self, out: &mut LeanCtorWriter<'static>) -> LeanResult<()> {
+        out.set(0, self.0)?;
+        out.set_bool(0, false)?; // importAll
+        out.set_bool(1, true)?; // isExported
+        out.set_bool(2, false) // isMeta
+    }
+    fn read(input: &LeanCtorReader<'static, '_>) -> LeanResult<Self> {
+        Ok(Self(input.get(0)?))
+    }
+}
+
+/// `List.cons head tail` of a `List FilePath` (a one-field structure such as `FilePath` is
+/// represented by its field, here the path's string).
+struct Cons<T>(String, T);
+
+impl<T> LeanStructure<'static> for Cons<T>
+where
+    T: lean_rs::IntoLean<'static> + lean_rs::TryFromLean<'static>,
+{
+    const TAG: u8 = 1;
+    const OBJECT_FIELDS: usize = 2;
+    const SCALAR_BYTES: usize = 0;
+    fn write(self, out: &mut LeanCtorWriter<'static>) -> LeanResult<()> {
+        out.set(0, self.0)?;
+        out.set(1, self.1)
+    }
+    fn read(input: &LeanCtorReader<'static, '_>) -> LeanResult<Self> {
+        Ok(Self(input.get(0)?, input.get(1)?))
+    }
+}
+
+/// A two-element `List FilePath`.
+type Path2 = LeanStruct<Cons<LeanStruct<Cons<LeanObject<'static>>>>>;
 
 /// A libleanshared handle and the functions these tests call.
 struct Elab {
@@ -61,6 +106,62 @@ impl Elab {
                 )
         }?
         .call(input, env, opts, Some("<test>".to_owned()))
+    }
+
+    /// Points Lean's search path at `dirs` (`Lean.initSearchPath (leanSysroot : FilePath)
+    /// sp : SearchPath) : IO Unit`), then imports `modules` (`Lean.importModules (imports :
+    /// Array Import) (opts : Options) (trustLevel : UInt32) (plugins : Array FilePath)
+    /// (leakEnv loadExts : Bool) (level : OLeanLevel) (arts : NameMap ImportArtifacts) :
+    /// IO Environment`), running their initializers as the `lean` frontend does.
+    fn import(&self, dirs: [&std::path::Path; 2], modules: &[&str]) -> LeanResult<Obj> {
+        let runtime = LeanRuntime::init()?;
+        let [first, second] = dirs.map(|d| d.display().to_string());
+        let path: Path2 = LeanStruct(Cons(first, LeanStruct(Cons(second, scalar(0)))));
+        let sysroot = lean_rs_sys::LEAN_SYSROOT.expect("built against a Lean sysroot");
+        unsafe {
+            self.lean
+                .exported_unchecked::<(&str, Path2), LeanIo<()>>("l_Lean_initSearchPath")
+        }?
+        .call(sysroot, path)?;
+        unsafe {
+            self.lean
+                .exported_unchecked::<(), ()>("lean_enable_initializer_execution")
+        }?
+        .call()?;
+        let imports: Vec<LeanStruct<Import>> = modules
+            .iter()
+            .map(|m| {
+                LeanName::from_components(runtime, m.split('.')).map(|n| LeanStruct(Import(n)))
+            })
+            .collect::<LeanResult<_>>()?;
+        let opts = unsafe {
+            self.lean
+                .exported_unchecked::<(), Obj>("l_Lean_Options_empty")
+        }?
+        .call()?;
+        let private_level = 2u8; // OLeanLevel: exported | server | private
+        unsafe {
+            self.lean.exported_unchecked::<(
+                Vec<LeanStruct<Import>>,
+                Obj,
+                u32,
+                Vec<String>,
+                bool,
+                bool,
+                u8,
+                Obj,
+            ), LeanIo<Obj>>("l_Lean_importModules")
+        }?
+        .call(
+            imports,
+            opts,
+            0,
+            Vec::new(),
+            false, // leakEnv
+            true,  // loadExts: instances, notation and other extensions' imported state
+            private_level,
+            scalar(1),
+        )
     }
 
     /// Every message of a `MessageLog`, rendered by `Message.toString` (a `BaseIO String`).
@@ -143,7 +244,8 @@ fn prelude_world_a_wrong_proof_yields_leans_own_error() {
     assert!(msg.starts_with("<test>:4:"), "position of the proof: {msg}");
     assert!(msg.contains("error"), "{msg}");
     assert!(msg.contains("Type mismatch"), "Lean's own wording: {msg}");
-    // The failed theorem is not added; the good declarations are.
+    // The good declarations are added; the failed theorem is not (an empty environment has
+    // no `sorryAx` for Lean's error recovery to use).
     assert!(elab.kernel_has(&env, "p"));
     assert!(!elab.kernel_has(&env, "wrong"));
 }
@@ -170,4 +272,87 @@ fn prelude_world_inside_the_startup_hook_environments_are_refused_by_lean() {
     // And the hook cannot run a second time.
     let again = LeanRuntime::init_with(|_| Ok(())).unwrap_err();
     assert!(again.message().contains("already initialized"), "{again}");
+}
+
+/// A boxed scalar as an opaque value (`[]`, an empty map, …).
+fn scalar(n: usize) -> Obj {
+    // SAFETY: a boxed scalar is a valid Lean value that owns nothing.
+    unsafe { LeanObject::from_owned_raw(LeanRuntime::init().unwrap(), lean_rs_sys::lean_box(n)) }
+}
+
+fn olean_dir(package: &str) -> std::path::PathBuf {
+    let manifest = match package {
+        "lean-rs-decls" => prelude_world::manifest(package, "LeanRsDecls"),
+        _ => prelude_world::manifest(package, "LeanRsPrelude"),
+    };
+    manifest.parent().unwrap().join("olean")
+}
+
+fn snippet(name: &str) -> String {
+    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../../fixtures/prelude-world/decls/snippets")
+        .join(name);
+    std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()))
+}
+
+fn imported_decls(elab: &Elab) -> Obj {
+    let dirs = [olean_dir("lean-rs-prelude"), olean_dir("lean-rs-decls")];
+    elab.import([&dirs[0], &dirs[1]], &["LeanRsDecls"]).unwrap()
+}
+
+#[test]
+fn prelude_world_imports_natively_built_oleans_and_finds_their_declarations() {
+    let runtime = LeanRuntime::init().unwrap();
+    let elab = Elab::new(runtime);
+    let env = imported_decls(&elab);
+    for name in [
+        "Nat",                        // from the prelude
+        "LeanRsDecls.double",         // a definition
+        "LeanRsDecls.double_two",     // a theorem
+        "LeanRsDecls.fixtureAxiom",   // an axiom
+        "LeanRsDecls.unfinished",     // a theorem proved with `sorry`
+        "LeanRsDecls.Point.x",        // a generated projection
+        "LeanRsDecls.Color.rec",      // a generated recursor
+        "LeanRsDecls.Color.casesOn",  // and its cases-on
+        "LeanRsDecls.Point3.toPoint", // a generated parent projection
+        "LeanRsDecls.Point3.origin_total",
+    ] {
+        assert!(elab.kernel_has(&env, name), "{name} imported");
+    }
+    assert!(!elab.kernel_has(&env, "LeanRsDecls.nowhere"));
+    // Private declarations live under a mangled name, not their source name.
+    assert!(!elab.kernel_has(&env, "LeanRsDecls.secretHelper"));
+}
+
+#[test]
+fn prelude_world_snippets_elaborate_on_an_imported_environment() {
+    let runtime = LeanRuntime::init().unwrap();
+    let elab = Elab::new(runtime);
+    let env = imported_decls(&elab);
+
+    let (env, log) = elab.process(&snippet("definitions.txt"), env).unwrap();
+    assert_eq!(elab.messages(&log), Vec::<String>::new());
+    assert!(elab.kernel_has(&env, "snippetTriple_one"));
+
+    let (env, log) = elab.process(&snippet("good_theorem.txt"), env).unwrap();
+    assert_eq!(elab.messages(&log), Vec::<String>::new());
+    assert!(elab.kernel_has(&env, "snippet_add_zero"));
+
+    let (env, log) = elab.process(&snippet("sorry.txt"), env).unwrap();
+    let messages = elab.messages(&log);
+    assert_eq!(messages.len(), 1, "{messages:?}");
+    assert!(messages[0].contains("warning"), "{messages:?}");
+    assert!(messages[0].contains("sorry"), "{messages:?}");
+    assert!(
+        elab.kernel_has(&env, "snippet_unfinished"),
+        "a sorry'd theorem is added"
+    );
+
+    let (env, log) = elab.process(&snippet("wrong_proof.txt"), env).unwrap();
+    let messages = elab.messages(&log);
+    assert_eq!(messages.len(), 1, "{messages:?}");
+    assert!(messages[0].contains("Type mismatch"), "{messages:?}");
+    // Lean's error recovery still adds the theorem, with a synthetic `sorry` as its proof
+    // (the prelude declares `sorryAx`); the error in the log is what tells them apart.
+    assert!(elab.kernel_has(&env, "snippet_wrong"));
 }
