@@ -203,50 +203,57 @@ fn elpi_typed_lookups_are_checked_against_the_manifest_exports() {
 fn a_direct_dylib_capability_carries_the_signatures_it_is_given() {
     let runtime = LeanRuntime::init().unwrap();
     let fixtures = fixture_dir();
-    let capability = LeanCapability::from_build_env(
-        runtime,
-        LeanBuiltCapability::path(fixtures.join("libleanelpi.so"))
-            .package("lean-elpi")
-            .module("Elpi.Ffi")
-            .dependency(
-                LeanLibraryDependency::path(fixtures.join("libleanshared.so"))
-                    .export_symbols_for_dependents(),
-            )
-            .export_signature(
-                "leanelpi_ffi_load",
-                ExportSignature::new(CType::Object, [CType::Object]),
-            ),
-    )
-    .unwrap();
+    let described = LeanBuiltCapability::path(fixtures.join("libleanelpi.so"))
+        .package("lean-elpi")
+        .module("Elpi.Ffi")
+        .dependency(
+            LeanLibraryDependency::path(fixtures.join("libleanshared.so"))
+                .export_symbols_for_dependents(),
+        );
+    // SAFETY: `leanelpi_ffi_load : String → IO UInt64` is `lean_object* (lean_object*)`,
+    // consuming its argument (tests/fixtures/elpi.exports.json).
+    #[allow(unsafe_code)]
+    let described = unsafe {
+        described.export_signature(
+            "leanelpi_ffi_load",
+            ExportSignature::new(CType::Object, [CType::Object]),
+        )
+    };
+    let capability = LeanCapability::from_build_env(runtime, described).unwrap();
     let module = capability.module().unwrap();
     let load = module
         .exported::<(&str,), LeanIo<u64>>("leanelpi_ffi_load")
         .unwrap();
-    let program = load.call(APPEND).unwrap();
+    load.call(APPEND).unwrap();
+    assert!(load.call("app [] L L :- .").is_err());
     let free = module.exported::<(u64,), LeanIo<()>>("leanelpi_ffi_free");
     assert_eq!(
         free.unwrap_err().code(),
         LeanDiagnosticCode::SignatureUnknown
     );
-    assert!(load.call("app [] L L :- .").is_err());
-    let _ = program;
+    // A manifest describes its own dylib, never the runtime: libleanshared's exports are
+    // checked against lean-rs's table even through a capability.
+    let is_alpha = module.exported::<(char,), bool>("l_Char_isAlpha").unwrap();
+    assert!(is_alpha.call('a').unwrap());
 
     // A recorded borrowed parameter never matches: typed calls pass every object owned.
-    let capability = LeanCapability::from_build_env(
-        runtime,
-        LeanBuiltCapability::path(fixtures.join("libleanelpi.so"))
-            .package("lean-elpi")
-            .module("Elpi.Ffi")
-            .export_signature(
-                "leanelpi_ffi_load",
-                ExportSignature {
-                    returns: CType::Object,
-                    params: vec![CType::Object],
-                    borrowed: vec![0],
-                },
-            ),
-    )
-    .unwrap();
+    let described = LeanBuiltCapability::path(fixtures.join("libleanelpi.so"))
+        .package("lean-elpi")
+        .module("Elpi.Ffi");
+    // SAFETY: nothing is called with it (the lookup below must fail); the test only needs a
+    // recorded signature that borrows.
+    #[allow(unsafe_code)]
+    let described = unsafe {
+        described.export_signature(
+            "leanelpi_ffi_load",
+            ExportSignature {
+                returns: CType::Object,
+                params: vec![CType::Object],
+                borrowed: vec![0],
+            },
+        )
+    };
+    let capability = LeanCapability::from_build_env(runtime, described).unwrap();
     let module = capability.module().unwrap();
     let err = module
         .exported::<(&str,), LeanIo<u64>>("leanelpi_ffi_load")

@@ -240,10 +240,17 @@ impl LeanBuiltCapability {
     }
 
     /// Records the C signature of export `symbol` (direct-dylib form only; ignored for
-    /// manifests, which carry their own `exports`), as the Lean compiler emitted it: safe
-    /// typed lookups through the opened capability are checked against it.
+    /// manifests, which carry their own `exports`): safe typed lookups through the opened
+    /// capability are checked against it.
+    ///
+    /// # Safety
+    /// `signature` must be the prototype the Lean compiler emitted for `symbol` in this dylib
+    /// (e.g. read with `lean_toolchain::lake::extract_exports`), with every object parameter
+    /// consumed and the result owned: the safe [`LeanModule::exported`] trusts it as it
+    /// trusts a manifest's `exports`, so a wrong one makes a later call undefined behaviour.
     #[must_use]
-    pub fn export_signature(
+    #[allow(unsafe_code)] // an `unsafe` contract for the caller; the body has no unsafe operation
+    pub unsafe fn export_signature(
         mut self,
         symbol: impl Into<String>,
         signature: ExportSignature,

@@ -172,10 +172,12 @@ impl<'lean, 'lib> LeanModule<'lean, 'lib> {
     ///
     /// The types must match the Lean declaration (e.g. `UInt64 → UInt64 → UInt64` is
     /// `<(u64, u64), u64>`; `String → IO UInt64` is `<(String,), LeanIo<u64>>`). The
-    /// requested C signature ([`requested_signature`]) is compared with the recorded one: the
-    /// capability manifest's `exports` entry when the module came from a
-    /// [`LeanCapability`](super::LeanCapability), else, for an export of this process's
-    /// `libleanshared`, its row of [`LIBLEANSHARED_EXPORTS`](super::LIBLEANSHARED_EXPORTS).
+    /// requested C signature ([`requested_signature`]) is compared with the recorded one: for a
+    /// symbol that resolves into the `libleanshared` this process linked, its row of
+    /// [`LIBLEANSHARED_EXPORTS`](super::LIBLEANSHARED_EXPORTS); for any other, the capability
+    /// manifest's `exports` entry, when the module came from a
+    /// [`LeanCapability`](super::LeanCapability). A manifest is trusted like the dylib it
+    /// names: it is the build's record of what the Lean compiler emitted.
     ///
     /// # Errors
     /// * `lean_rs.symbol_lookup`: the symbol is missing, or a global was requested with
@@ -195,16 +197,22 @@ impl<'lean, 'lib> LeanModule<'lean, 'lib> {
     {
         let (address, kind) = self.resolve(symbol, Args::ARITY)?;
         let requested = requested_signature::<Args, R>();
-        let Some((recorded, source)) = self.recorded_signature(symbol, address) else {
+        let in_libleanshared = signatures::in_linked_libleanshared(address);
+        let Some((recorded, source)) = self.recorded_signature(symbol, in_libleanshared) else {
+            let why = if in_libleanshared {
+                format!(
+                    "it is an export of the libleanshared this process runs (Lean {}), and lean-rs's table of libleanshared signatures ({}) does not list it",
+                    lean_rs_sys::LEAN_RESOLVED_VERSION,
+                    signatures::LIBLEANSHARED_TABLE_VERSION,
+                )
+            } else if self.exports.is_some() {
+                "the capability manifest's `exports` does not list it; rebuild the capability so that its manifest records the signatures the Lean compiler emitted (lean_toolchain::lake::extract_exports)".to_owned()
+            } else {
+                "the module was not opened through a capability manifest; open it with `LeanCapability` from a manifest that records the exports' signatures (lean_toolchain::lake::extract_exports)".to_owned()
+            };
             return Err(LeanError::signature_unknown(format!(
-                "no C signature is recorded for export `{symbol}` of {} (requested `{requested}`), so the typed lookup cannot be checked: {}it is not in lean-rs's table of libleanshared exports for Lean {}. Open the library through a capability manifest whose build recorded the exports' signatures (lean_toolchain::lake::extract_exports), or, if you know the signature, use the unsafe `LeanModule::exported_unchecked`",
+                "no C signature is recorded for export `{symbol}` of {} (requested `{requested}`), so the typed lookup cannot be checked: {why}. If you know the signature, use the unsafe `LeanModule::exported_unchecked`",
                 self.library().path().display(),
-                if self.exports.is_some() {
-                    "the capability manifest's `exports` does not list it, and "
-                } else {
-                    "the module was not opened through a capability manifest, and "
-                },
-                signatures::LIBLEANSHARED_TABLE_VERSION,
             )));
         };
         if recorded != requested {
@@ -250,17 +258,21 @@ impl<'lean, 'lib> LeanModule<'lean, 'lib> {
         Ok(self.handle(address, kind))
     }
 
-    /// The C signature recorded for `symbol` (resolved at `address`), and where it came from.
+    /// The C signature recorded for `symbol`, and where it came from.
+    /// A definition in this process's `libleanshared` is described only by the table (a
+    /// manifest describes its own dylib, not the runtime it links against).
     fn recorded_signature(
         &self,
         symbol: &str,
-        address: *mut c_void,
+        in_libleanshared: bool,
     ) -> Option<(ExportSignature, SignatureSource)> {
-        if let Some(found) = self.exports.and_then(|exports| exports.get(symbol)) {
-            return Some((found.clone(), SignatureSource::Manifest));
+        if in_libleanshared {
+            return signatures::libleanshared_signature(symbol)
+                .map(|found| (found, SignatureSource::Libleanshared));
         }
-        signatures::libleanshared_signature(symbol, address)
-            .map(|found| (found, SignatureSource::Libleanshared))
+        self.exports
+            .and_then(|exports| exports.get(symbol))
+            .map(|found| (found.clone(), SignatureSource::Manifest))
     }
 
     fn handle<Args, R>(

@@ -98,18 +98,26 @@ impl SignatureSource {
     }
 }
 
-/// The table row for `symbol` when `address` (where the symbol resolved) lies in this
-/// process's `libleanshared` and that runtime is [`LIBLEANSHARED_TABLE_VERSION`].
-pub(crate) fn libleanshared_signature(
-    symbol: &str,
-    address: *mut c_void,
-) -> Option<ExportSignature> {
+/// The table row for `symbol`, when this process runs the Lean release the table was held
+/// against ([`LIBLEANSHARED_TABLE_VERSION`]). Only for symbols that
+/// [`in_linked_libleanshared`] places in the runtime.
+pub(crate) fn libleanshared_signature(symbol: &str) -> Option<ExportSignature> {
     if lean_rs_sys::LEAN_RESOLVED_VERSION != LIBLEANSHARED_TABLE_VERSION {
         return None;
     }
-    let row = LIBLEANSHARED_EXPORTS.iter().find(|r| r.symbol == symbol)?;
-    let base = libleanshared_base()?;
-    (object_base(address)? == base).then(|| row.signature())
+    LIBLEANSHARED_EXPORTS
+        .iter()
+        .find(|r| r.symbol == symbol)
+        .map(LibleansharedExport::signature)
+}
+
+/// Whether `address` (where a symbol resolved) lies in the `libleanshared` this process
+/// linked.
+pub(crate) fn in_linked_libleanshared(address: *mut c_void) -> bool {
+    match (libleanshared_base(), object_base(address)) {
+        (Some(runtime), Some(object)) => runtime == object,
+        _ => false,
+    }
 }
 
 /// The load base of the `libleanshared` this process linked (found through a symbol only
