@@ -188,8 +188,11 @@ impl<'lean, 'lib> LeanModule<'lean, 'lib> {
     ///   library through a manifest whose build recorded `exports`, or, knowing the
     ///   signature, use [`exported_unchecked`](Self::exported_unchecked).
     ///
-    /// The check is at the level of C types: every boxed Lean value is one `lean_object*`,
-    /// and its shape is validated when the result is decoded.
+    /// The check is at the level of C types: every boxed Lean value is one `lean_object*`.
+    /// Which boxed type it is, is checked when a result is decoded for most Rust types (a
+    /// `String` must be a string object, an `Option` a constructor of the right shape), but
+    /// the handle types ([`LeanName`](crate::LeanName), [`LeanExpr`](crate::LeanExpr), …)
+    /// have no cheap shape check and trust the request.
     pub fn exported<Args, R>(&self, symbol: &str) -> LeanResult<LeanExported<'lean, 'lib, Args, R>>
     where
         Args: LeanArgs<'lean>,
