@@ -113,7 +113,17 @@ impl Elab {
     /// Array Import) (opts : Options) (trustLevel : UInt32) (plugins : Array FilePath)
     /// (leakEnv loadExts : Bool) (level : OLeanLevel) (arts : NameMap ImportArtifacts) :
     /// IO Environment`), running their initializers as the `lean` frontend does.
-    fn import(&self, dirs: [&std::path::Path; 2], modules: &[&str]) -> LeanResult<Obj> {
+    fn import(&self, dirs: [&std::path::Path; 2], modules: &[&str]) -> Result<Obj, String> {
+        // Lean maps oleans and trusts them (a truncated one is a segfault), so every olean
+        // on the search path is checked first.
+        for dir in dirs {
+            check_oleans(dir)?;
+        }
+        self.import_unchecked(dirs, modules)
+            .map_err(|e| e.to_string())
+    }
+
+    fn import_unchecked(&self, dirs: [&std::path::Path; 2], modules: &[&str]) -> LeanResult<Obj> {
         let runtime = LeanRuntime::init()?;
         let [first, second] = dirs.map(|d| d.display().to_string());
         let path: Path2 = LeanStruct(Cons(first, LeanStruct(Cons(second, scalar(0)))));
@@ -280,6 +290,19 @@ fn scalar(n: usize) -> Obj {
     unsafe { LeanObject::from_owned_raw(LeanRuntime::init().unwrap(), lean_rs_sys::lean_box(n)) }
 }
 
+/// Checks every `.olean` below `dir` with lean-toolchain's olean check.
+fn check_oleans(dir: &std::path::Path) -> Result<(), String> {
+    for entry in std::fs::read_dir(dir).map_err(|e| e.to_string())? {
+        let path = entry.map_err(|e| e.to_string())?.path();
+        if path.is_dir() {
+            check_oleans(&path)?;
+        } else if path.extension().is_some_and(|e| e == "olean") {
+            lean_toolchain::read_olean_header(&path).map_err(|e| e.to_string())?;
+        }
+    }
+    Ok(())
+}
+
 fn olean_dir(package: &str) -> std::path::PathBuf {
     let manifest = match package {
         "lean-rs-decls" => prelude_world::manifest(package, "LeanRsDecls"),
@@ -355,4 +378,31 @@ fn prelude_world_snippets_elaborate_on_an_imported_environment() {
     // Lean's error recovery still adds the theorem, with a synthetic `sorry` as its proof
     // (the prelude declares `sorryAx`); the error in the log is what tells them apart.
     assert!(elab.kernel_has(&env, "snippet_wrong"));
+}
+
+#[test]
+fn prelude_world_a_truncated_olean_fails_the_import_with_leans_error_not_a_crash() {
+    let runtime = LeanRuntime::init().unwrap();
+    let elab = Elab::new(runtime);
+    let copy = tempfile::tempdir().unwrap();
+    let src = olean_dir("lean-rs-decls");
+    for rel in [
+        "LeanRsDecls.olean",
+        "LeanRsDecls/Basic.olean",
+        "LeanRsDecls/Theorems.olean",
+        "LeanRsDecls/Structures.olean",
+    ] {
+        let to = copy.path().join(rel);
+        std::fs::create_dir_all(to.parent().unwrap()).unwrap();
+        std::fs::copy(src.join(rel), &to).unwrap();
+    }
+    let basic = copy.path().join("LeanRsDecls/Basic.olean");
+    let bytes = std::fs::read(&basic).unwrap();
+    std::fs::write(&basic, &bytes[..bytes.len() / 2]).unwrap();
+    let prelude = olean_dir("lean-rs-prelude");
+    let msg = elab
+        .import([&prelude, copy.path()], &["LeanRsDecls"])
+        .unwrap_err();
+    assert!(msg.contains("Basic.olean"), "names the file: {msg}");
+    assert!(msg.contains("truncated"), "{msg}");
 }

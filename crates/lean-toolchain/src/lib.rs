@@ -6,6 +6,8 @@
 //! - [`ToolchainFingerprint`] is the typed identity of a verified toolchain.
 //! - [`LinkDiagnostics`] are the one-line failures of all of the above and of Lake builds.
 //! - [`lake`] holds Lake module discovery, name mangling and the build helpers.
+//! - [`read_olean_header`] / [`check_olean`] check an olean before Lean maps it (Lean
+//!   trusts the file; a truncated one crashes the importing process).
 //! - [`native`] builds Lean packages without Lake (the real `lean` and `cc`), for sysroots
 //!   that have no Lake.
 
@@ -19,6 +21,7 @@ pub mod lake;
 mod link;
 mod manifest;
 pub mod native;
+mod olean;
 mod process;
 mod sysroot;
 mod version;
@@ -42,6 +45,7 @@ pub use link::{
     link_directives,
 };
 pub use manifest::{SYSROOT_MANIFEST, SYSROOT_MANIFEST_SCHEMA, SysrootManifest};
+pub use olean::{OleanError, OleanHeader, check_olean, read_olean_header};
 pub use sysroot::{check_shared_object, inspect_sysroot, runtime_library_name};
 pub use version::{LeanVersion, LeanVersionReport, is_commit_hash, parse_version_line};
 

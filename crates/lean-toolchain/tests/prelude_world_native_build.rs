@@ -181,6 +181,24 @@ fn prelude_world_a_truncated_olean_is_rebuilt_not_trusted() {
         steps.borrow()
     );
     assert_eq!(fs::read(&olean).unwrap().len(), bytes.len());
+
+    // The olean check sees what the stamp saw: every real olean passes, written by the
+    // Lean that built it, and the truncated copy is refused before Lean could map it.
+    let version = lean_toolchain::LEAN_VERSION;
+    let header = lean_toolchain::read_olean_header(&olean).unwrap();
+    assert_eq!(header.lean_version, version);
+    lean_toolchain::check_olean(&olean, version, &header.commit).unwrap();
+    assert_eq!(
+        lean_toolchain::check_olean(&olean, "4.26.0", &header.commit)
+            .unwrap_err()
+            .code(),
+        "olean.wrong_lean"
+    );
+    let cut = dir.path().join("Cut.olean");
+    fs::write(&cut, &bytes[..bytes.len() / 3]).unwrap();
+    let err = lean_toolchain::read_olean_header(&cut).unwrap_err();
+    assert_eq!(err.code(), "olean.truncated", "{err}");
+    assert!(err.to_string().contains("Cut.olean"), "{err}");
 }
 
 fn build_err(app: &Path, out: &Path, header: &Path) -> NativeBuildError {

@@ -1000,6 +1000,41 @@ mod tests {
     }
 
     #[test]
+    fn an_initializer_for_another_module_is_a_mismatch_naming_the_fix() {
+        let dir = tempfile::tempdir().unwrap();
+        let c = dir.path().join("Stale.c");
+        std::fs::write(
+            &c,
+            "LEAN_EXPORT lean_object* initialize_Other_Module(uint8_t builtin) {\n",
+        )
+        .unwrap();
+        let err = check_initializer(
+            &c,
+            "my-pkg",
+            "My.Module",
+            NamingConvention::PackageQualified,
+        )
+        .unwrap_err();
+        assert_eq!(err.code(), "native.initializer_mismatch");
+        let line = err.to_string();
+        assert!(line.contains("initialize_my_x2dpkg_My_Module"), "{line}");
+        assert!(line.contains("initialize_Other_Module"), "{line}");
+        assert!(line.contains("-R root"), "{line}");
+        std::fs::write(&c, "int main(void) { return 0; }\n").unwrap();
+        let err = check_initializer(&c, "my-pkg", "My.Module", NamingConvention::Unqualified)
+            .unwrap_err();
+        assert!(err.to_string().contains("defines no initializer"), "{err}");
+        let good = "LEAN_EXPORT lean_object* initialize_My_Module(uint8_t builtin) {\n";
+        std::fs::write(&c, good).unwrap();
+        let (name, convention) =
+            check_initializer(&c, "my-pkg", "My.Module", NamingConvention::Unqualified).unwrap();
+        assert_eq!(
+            (name.as_str(), convention),
+            ("initialize_My_Module", NamingConvention::Unqualified)
+        );
+    }
+
+    #[test]
     fn module_paths_follow_the_dotted_name() {
         assert_eq!(module_rel_path("A.B.C"), PathBuf::from("A/B/C"));
     }
