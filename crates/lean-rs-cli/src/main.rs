@@ -62,7 +62,7 @@ enum Commands {
     /// For packages whose modules begin with `prelude` (a runtime-only sysroot has no
     /// `Init` oleans). Steps are cached by digest; each is reported with its time.
     BuildNative {
-        /// Package directories (each with a lakefile), built with their [[require]]s.
+        /// Package directories (each with a lakefile), built with their `[[require]]`s.
         #[arg(required = true)]
         packages: Vec<PathBuf>,
         /// The directory holding `lean/lean.h` for the emitted C.
