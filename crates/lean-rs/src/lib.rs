@@ -28,7 +28,9 @@ pub mod handle;
 pub mod module;
 pub mod runtime;
 
-pub use abi::{IntoLean, LeanAbi, LeanIo, LeanStruct, LeanStructure, TryFromLean};
+pub use abi::{
+    IntoLean, LeanAbi, LeanInt, LeanIo, LeanNat, LeanStruct, LeanStructure, TryFromLean,
+};
 pub use callback::{
     LeanCallbackFlow, LeanCallbackHandle, LeanCallbackPayload, LeanCallbackStatus,
     LeanProgressTick, LeanStringEvent,

@@ -634,3 +634,61 @@ fn prelude_world_a_mismatched_request_is_refused_before_the_call() {
     let msg = err.message();
     assert!(msg.contains("uint64_t (uint64_t, uint64_t)"), "{msg}");
 }
+
+#[test]
+fn prelude_world_small_nat_and_int_cross_as_machine_integers() {
+    use lean_rs::{LeanInt, LeanNat};
+    let m = shapes();
+    let succ = m
+        .exported::<(LeanNat<u64>,), LeanNat<u64>>("lean_rs_shapes_nat_succ")
+        .unwrap();
+    for v in [0, 41, (1 << 63) - 2, (1 << 63) - 1, 1 << 63, u64::MAX - 1] {
+        assert_eq!(succ.call(LeanNat(v)).unwrap(), LeanNat(v + 1), "{v} + 1");
+    }
+    // 2^64 does not fit: a typed conversion error, not a wrapped 0.
+    let err = succ.call(LeanNat(u64::MAX)).unwrap_err();
+    assert_eq!(err.code(), LeanDiagnosticCode::AbiConversion, "{err}");
+    let narrow = m
+        .exported::<(LeanNat<u8>,), LeanNat<u8>>("lean_rs_shapes_nat_succ")
+        .unwrap();
+    assert_eq!(narrow.call(LeanNat(254)).unwrap(), LeanNat(255));
+    assert!(narrow.call(LeanNat(255)).is_err(), "256 is not a u8");
+    let pow2 = m
+        .exported::<(LeanNat<usize>,), BigUint>("lean_rs_shapes_nat_pow2")
+        .unwrap();
+    assert_eq!(pow2.call(LeanNat(70)).unwrap(), BigUint::from(1u8) << 70u32);
+    // Mixed with the exact types: the same Lean value either way.
+    let big = m
+        .exported::<(BigUint,), LeanNat<u64>>("lean_rs_shapes_nat_succ")
+        .unwrap();
+    assert_eq!(
+        big.call(BigUint::from(1u64 << 63)).unwrap(),
+        LeanNat((1 << 63) + 1)
+    );
+
+    let neg = m
+        .exported::<(LeanInt<i64>,), LeanInt<i64>>("lean_rs_shapes_int_neg")
+        .unwrap();
+    for v in [
+        0,
+        5,
+        -5,
+        i64::from(i32::MAX) + 1,
+        i64::from(i32::MIN) - 1,
+        i64::MAX,
+        i64::MIN + 1,
+    ] {
+        assert_eq!(neg.call(LeanInt(v)).unwrap(), LeanInt(-v), "-({v})");
+    }
+    let err = neg.call(LeanInt(i64::MIN)).unwrap_err();
+    assert_eq!(
+        err.code(),
+        LeanDiagnosticCode::AbiConversion,
+        "2^63 is no i64: {err}"
+    );
+    let neg32 = m
+        .exported::<(LeanInt<i32>,), LeanInt<i32>>("lean_rs_shapes_int_neg")
+        .unwrap();
+    assert!(neg32.call(LeanInt(i32::MIN)).is_err());
+    assert_eq!(neg32.call(LeanInt(i32::MAX)).unwrap(), LeanInt(-i32::MAX));
+}

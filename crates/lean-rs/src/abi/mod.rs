@@ -26,17 +26,20 @@
 //! | `Result<T, E>` | `Except E T` | object |
 //! | `(A, B)`, `(A, B, C)`, … | `A × B`, `A × B × C` (right-nested `Prod`) | object |
 //! | [`BigUint`](num_bigint::BigUint) / [`BigInt`](num_bigint::BigInt) | `Nat` / `Int` (any size) | object |
+//! | [`LeanNat<u64>`] … / [`LeanInt<i64>`] … | `Nat` / `Int` that fit the integer (else an error) | object |
 //! | [`LeanStruct<T>`] | a user `structure` described by [`LeanStructure`] | object |
 
 pub(crate) mod containers;
 mod io;
 mod nat;
 mod scalar;
+mod small;
 mod string;
 mod structure;
 pub(crate) mod traits;
 
 pub use io::LeanIo;
+pub use small::{LeanInt, LeanNat};
 pub use structure::{LeanCtorReader, LeanCtorWriter, LeanStruct, LeanStructure};
 pub use traits::{CValue, IntoLean, LeanAbi, LeanArrayElement, TryFromLean};
 
