@@ -24,9 +24,11 @@
 pub mod abi;
 mod callback;
 pub mod error;
+pub mod executor;
 pub mod handle;
 pub mod module;
 pub mod runtime;
+pub mod signals;
 
 pub use abi::{
     IntoLean, LeanAbi, LeanInt, LeanIo, LeanNat, LeanStruct, LeanStructure, TryFromLean,
@@ -39,6 +41,7 @@ pub use error::{
     CapturedEvent, DiagnosticCapture, HostFailure, HostStage, LeanCancelled, LeanDiagnosticCode,
     LeanError, LeanException, LeanExceptionKind, LeanResult, bound_message,
 };
+pub use executor::{LeanExecutor, LeanExecutorConfig, LeanExecutorError, LeanShared, LeanTask};
 pub use handle::{LeanBinderInfo, LeanDeclaration, LeanExpr, LeanLevel, LeanName, LeanObject};
 pub use module::{
     CAPABILITY_MANIFEST_SCHEMA, CType, DecodeCallResult, ExportSignature, LeanArgs,
