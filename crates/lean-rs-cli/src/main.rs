@@ -2,6 +2,7 @@
 //! lean-rs would use, says why each candidate was chosen or rejected, and proves the
 //! chosen runtime works by initialising it and calling real Lean exports in a child.
 
+mod signals;
 mod smoke;
 
 /// `println!` that ignores a closed stdout (e.g. `lean-rs doctor | head`) instead of panicking.
@@ -55,6 +56,10 @@ enum Commands {
         /// Skip the child-process smoke test.
         #[arg(long)]
         no_smoke: bool,
+        /// Also audit signal dispositions and alternate stacks before and after Lean's
+        /// initialization (in a child process that loads the discovered runtime).
+        #[arg(long)]
+        signals: bool,
     },
     /// Build Lean packages natively, without Lake: oleans and C with the real `lean`,
     /// shared libraries with Lake's names, one capability manifest per library.
@@ -79,6 +84,12 @@ enum Commands {
         #[arg(long = "core-package")]
         core_packages: Vec<String>,
     },
+    /// Internal: the signal audit, run by `doctor --signals` in a child process.
+    #[command(name = "__signals", hide = true)]
+    Signals {
+        /// The `libleanshared` to load.
+        library: PathBuf,
+    },
     /// Internal: the smoke test itself, run by `doctor` in a child process.
     #[command(name = "__smoke", hide = true)]
     Smoke {
@@ -89,7 +100,23 @@ enum Commands {
 
 fn main() -> ExitCode {
     match Cli::parse().command {
-        Commands::Doctor { json, no_smoke } => doctor(json, no_smoke),
+        Commands::Doctor {
+            json,
+            no_smoke,
+            signals,
+        } => doctor(json, no_smoke, signals),
+        Commands::Signals { library } => {
+            let report = signals::run(&library);
+            match serde_json::to_string(&report) {
+                Ok(line) => say!("{line}"),
+                Err(e) => esay!("lean-rs __signals: cannot encode the report: {e}"),
+            }
+            if report.error.is_none() {
+                ExitCode::SUCCESS
+            } else {
+                ExitCode::FAILURE
+            }
+        }
         Commands::BuildNative {
             packages,
             include,
@@ -133,6 +160,8 @@ struct DoctorReport<'a> {
     toolchain: Option<&'a ToolchainFingerprint>,
     verdict: &'static str,
     smoke: Option<SmokeOutcome>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    signals: Option<signals::SignalsReport>,
     error: Option<ErrorLine>,
 }
 
@@ -201,7 +230,7 @@ fn build_native(
     ExitCode::SUCCESS
 }
 
-fn doctor(json: bool, no_smoke: bool) -> ExitCode {
+fn doctor(json: bool, no_smoke: bool, with_signals: bool) -> ExitCode {
     let discovery = lean_toolchain::discover(&DiscoveryInputs::from_env());
     let chosen = discovery.result();
     let mut error = chosen.as_ref().err().map(|d| ErrorLine {
@@ -231,8 +260,24 @@ fn doctor(json: bool, no_smoke: bool) -> ExitCode {
             "no supported toolchain"
         },
         smoke,
+        signals: None,
         error,
     };
+    let mut report = report;
+    if with_signals {
+        if let Some(fp) = report.toolchain {
+            match run_signals(&fp.runtime_library) {
+                Ok(r) => report.signals = Some(r),
+                Err(e) => {
+                    report.ok = false;
+                    report.error.get_or_insert(ErrorLine {
+                        code: "lean_rs_cli.signals_failed",
+                        message: format!("lean-rs doctor: signal audit failed: {e}"),
+                    });
+                }
+            }
+        }
+    }
     if json {
         match serde_json::to_string_pretty(&report) {
             Ok(text) => say!("{text}"),
@@ -240,6 +285,9 @@ fn doctor(json: bool, no_smoke: bool) -> ExitCode {
         }
     } else {
         print_human(&report, &discovery);
+        if let Some(r) = &report.signals {
+            say!("{}", signals::human(r).trim_end());
+        }
     }
     if let Some(error) = &report.error {
         esay!("{}", error.message);
@@ -313,6 +361,49 @@ fn print_human(report: &DoctorReport<'_>, discovery: &Discovery) {
 }
 
 /// Re-runs this executable as `lean-rs __smoke <library>` and collects its report.
+/// Runs `__signals` in a child (bounded to 60 s) and parses its one-line report.
+fn run_signals(library: &Path) -> Result<signals::SignalsReport, String> {
+    let exe = std::env::current_exe().map_err(|e| format!("cannot locate this executable: {e}"))?;
+    let mut child = Command::new(&exe)
+        .arg("__signals")
+        .arg(library)
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .map_err(|e| format!("cannot start {}: {e}", exe.display()))?;
+    let mut stdout = child.stdout.take();
+    let reader = std::thread::spawn(move || {
+        let mut text = String::new();
+        if let Some(out) = stdout.as_mut() {
+            let _ = out.take(1 << 20).read_to_string(&mut text);
+        }
+        text
+    });
+    let deadline = Instant::now() + Duration::from_secs(60);
+    let status = loop {
+        match child.try_wait() {
+            Ok(Some(status)) => break status,
+            Ok(None) if Instant::now() > deadline => {
+                let _ = child.kill();
+                let _ = child.wait();
+                return Err("no answer within 60 s".into());
+            }
+            Ok(None) => std::thread::sleep(Duration::from_millis(5)),
+            Err(e) => return Err(format!("waiting for the child failed: {e}")),
+        }
+    };
+    let text = reader.join().unwrap_or_default();
+    let report: signals::SignalsReport = text
+        .lines()
+        .find_map(|l| serde_json::from_str(l).ok())
+        .ok_or_else(|| format!("the child ended with {status} without a report"))?;
+    match &report.error {
+        Some(e) => Err(e.clone()),
+        None => Ok(report),
+    }
+}
+
 fn run_smoke(library: &Path) -> SmokeOutcome {
     let start = Instant::now();
     let fail = |status: String, error: String, start: Instant| SmokeOutcome {

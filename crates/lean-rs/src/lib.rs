@@ -50,6 +50,7 @@ pub use module::{
     LeanLibraryDependency, LeanLoaderCode, LeanModule,
 };
 pub use runtime::{LeanRuntime, LeanThreadGuard};
+pub use signals::{SignalAudit, SignalOptions, SignalPolicy};
 
 /// Constructor wrappers for the sibling host crate; not part of the public API.
 #[doc(hidden)]

@@ -48,7 +48,6 @@ pub(crate) fn set_role(role: ThreadRole) {
 }
 
 /// The calling thread's role (async-signal-safe).
-#[allow(dead_code)] // read by the crash reporter
 pub(crate) fn role() -> ThreadRole {
     ROLE.with(Cell::get)
 }
@@ -62,7 +61,6 @@ pub(crate) fn set_stack_bounds(low: usize, high: usize, guard: usize) {
 
 /// Whether `addr` lies in the guard region just below the calling thread's recorded stack
 /// (async-signal-safe). `None` when no bounds were recorded for this thread.
-#[allow(dead_code)] // read by the crash reporter
 pub(crate) fn guard_page_verdict(addr: usize) -> Option<bool> {
     let low = STACK_LOW.with(Cell::get);
     if low == 0 {
@@ -93,7 +91,6 @@ pub(crate) fn clear_label() {
 }
 
 /// Copies the current job label into `out` and returns its length (async-signal-safe).
-#[allow(dead_code)] // read by the crash reporter
 pub(crate) fn label_into(out: &mut [u8; JOB_LABEL_LIMIT]) -> usize {
     let n = LABEL_LEN.with(Cell::get).min(JOB_LABEL_LIMIT);
     *out = LABEL.with(Cell::get);
