@@ -41,8 +41,9 @@ pub use lake::{
     build_lake_target_quiet, discover_lake_modules,
 };
 pub use link::{
-    emit_lean_link_directives, emit_lean_link_directives_checked, emit_link_directives, is_docs_rs,
-    link_directives,
+    INTEROP_CALLBACK_HELPERS, emit_interop_callback_exports, emit_lean_link_directives,
+    emit_lean_link_directives_checked, emit_link_directives, interop_callback_export_directives,
+    is_docs_rs, link_directives,
 };
 pub use manifest::{SYSROOT_MANIFEST, SYSROOT_MANIFEST_SCHEMA, SysrootManifest};
 pub use olean::{OleanError, OleanHeader, check_olean, read_olean_header};

@@ -35,6 +35,39 @@ pub fn emit_link_directives(fingerprint: &ToolchainFingerprint) {
     }
 }
 
+/// The C callback helpers `lean-rs` compiles into every binary that links it
+/// (`crates/lean-rs/csrc/interop_callback.c`). Lean code opened at run time calls them by
+/// name, so they must be in the binary's dynamic symbol table.
+pub const INTEROP_CALLBACK_HELPERS: [&str; 2] = [
+    "lean_rs_interop_tick_callback_call",
+    "lean_rs_interop_string_callback_call",
+];
+
+/// The directives that export [`INTEROP_CALLBACK_HELPERS`] from the binaries (tests, examples,
+/// benches, `[[bin]]`s) of the package whose build script prints them; none off Linux.
+pub fn interop_callback_export_directives(target_os: &str) -> Vec<String> {
+    if target_os != "linux" {
+        return Vec::new();
+    }
+    INTEROP_CALLBACK_HELPERS
+        .iter()
+        .map(|helper| format!("cargo:rustc-link-arg=-Wl,--export-dynamic-symbol={helper}"))
+        .collect()
+}
+
+/// Prints [`interop_callback_export_directives`] for the target being built (inside `build.rs`).
+///
+/// Cargo applies link arguments only to the package that prints them, so every package with a
+/// binary that loads Lean code calling these helpers calls this from its own build script.
+pub fn emit_interop_callback_exports() {
+    let target_os = std::env::var("CARGO_CFG_TARGET_OS").unwrap_or_default();
+    let mut out = std::io::stdout().lock();
+    for line in interop_callback_export_directives(&target_os) {
+        // stdout is Cargo's pipe; if it is gone the build is over anyway.
+        let _ = writeln!(out, "{line}");
+    }
+}
+
 /// True when building documentation on docs.rs, where no Lean exists.
 pub fn is_docs_rs() -> bool {
     std::env::var_os("DOCS_RS").is_some()
