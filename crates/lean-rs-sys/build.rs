@@ -24,6 +24,12 @@ use parse::{
 };
 
 const MANIFEST: &str = "lean-rs-sysroot.json";
+/// The runtime library file in `<sysroot>/lib/lean`.
+const RUNTIME_LIB_FILE: &str = if cfg!(target_os = "macos") {
+    "libleanshared.dylib"
+} else {
+    "libleanshared.so"
+};
 
 /// What was found and verified; everything the rest of the script emits derives from this.
 struct Resolved {
@@ -132,18 +138,12 @@ fn emit(r: &Resolved, metadata_only: bool) {
     println!("cargo::metadata=VERSION={}", r.version);
     println!("cargo::metadata=KIND={}", r.kind);
     if !metadata_only {
-        println!("cargo:rustc-link-search=native={}", libdir.display());
-        // libleanshared exports its own `_Unwind_*` (LLVM libunwind). If it precedes libgcc_s
-        // in a binary's NEEDED list those interpose, and every Rust panic aborts with "failed
-        // to initiate panic" before reaching `catch_unwind`. Naming gcc_s first fixes the order
-        // for every binary that links Lean through this crate.
-        if env::var("CARGO_CFG_TARGET_OS").as_deref() == Ok("linux")
-            && env::var("CARGO_CFG_TARGET_ENV").as_deref() == Ok("gnu")
-        {
-            println!("cargo:rustc-link-lib=dylib=gcc_s");
-        }
-        println!("cargo:rustc-link-lib=dylib=leanshared");
-        println!("cargo:rustc-link-arg=-Wl,-rpath,{}", libdir.display());
+        // Nothing links libleanshared: `dynamic.rs` opens this file at run time (unless an
+        // environment variable names another), so binaries start without an rpath.
+        println!(
+            "cargo:rustc-env=LEAN_RS_SYS_RUNTIME_LIB={}",
+            libdir.join(RUNTIME_LIB_FILE).display()
+        );
     }
 }
 

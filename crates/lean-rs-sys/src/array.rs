@@ -8,7 +8,7 @@ use crate::types::{
     b_lean_obj_arg, b_lean_obj_res, lean_obj_arg, lean_obj_res, lean_object, u_lean_obj_arg,
 };
 
-unsafe extern "C" {
+crate::lean_extern! {
     /// `Array.push`: consumes both, may reallocate.
     pub fn lean_array_push(a: lean_obj_arg, v: lean_obj_arg) -> lean_obj_res;
     /// `Array.mkArray n v` (`n` a `Nat`): consumes both.

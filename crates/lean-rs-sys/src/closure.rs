@@ -11,7 +11,7 @@ use crate::types::{b_lean_obj_arg, b_lean_obj_res, lean_obj_arg, lean_object, u_
 
 type O = *mut lean_object;
 
-unsafe extern "C" {
+crate::lean_extern! {
     /// Applies `f` to one argument.
     pub fn lean_apply_1(f: O, a1: O) -> O;
     /// Applies `f` to 2 arguments.

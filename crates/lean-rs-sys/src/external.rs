@@ -9,7 +9,7 @@ use crate::types::{
     lean_external_class, lean_external_finalize_proc, lean_external_foreach_proc, lean_object,
 };
 
-unsafe extern "C" {
+crate::lean_extern! {
     /// Registers a class; the result lives for the rest of the process. Both procedures must be
     /// non-null if objects of the class can ever be marked multi-threaded or persistent: the
     /// runtime's marking walk calls `foreach` unconditionally (seen on 4.35.0).

@@ -8,7 +8,7 @@
 
 use core::ffi::{c_char, c_int};
 
-unsafe extern "C" {
+crate::lean_extern! {
     /// Initialises the bare runtime (allocator, threads, `IO`), enough for runtime objects.
     pub fn lean_initialize_runtime_module();
     /// Initialises the runtime and every module of the bundled `Lean` package.

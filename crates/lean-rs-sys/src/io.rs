@@ -11,7 +11,7 @@ use crate::object::{lean_dec, lean_inc, lean_ptr_tag};
 use crate::scalar::lean_box;
 use crate::types::{b_lean_obj_arg, b_lean_obj_res, lean_obj_arg, lean_obj_res};
 
-unsafe extern "C" {
+crate::lean_extern! {
     /// `IO.Error` for the C `errno` value `errnum` (with optional file name, `box(0)` for none).
     pub fn lean_decode_io_error(errnum: c_int, fname: b_lean_obj_arg) -> lean_obj_res;
     /// Prints the error of an error result to stderr, as an uncaught exception.

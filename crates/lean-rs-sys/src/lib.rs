@@ -5,6 +5,12 @@
 //! Every item keeps its C name and is re-exported flat from the crate root
 //! (`lean_rs_sys::lean_inc`), while also living in a category module.
 //!
+//! # Loading
+//! No binary links `libleanshared`: the first runtime call, or [`load_runtime`] (which
+//! `LeanRuntime::init` calls and whose error it reports), opens it at run time — see
+//! [`dynamic`]. A binary that depends on lean-rs therefore starts without an rpath or
+//! `LD_LIBRARY_PATH`.
+//!
 //! # Safety model
 //! [`lean_object`] is opaque; object state is reached only through `pub unsafe fn` helpers
 //! whose `# Safety` sections name their preconditions. The object layouts those helpers rely on
@@ -33,6 +39,7 @@ pub mod array;
 pub mod closure;
 pub mod consts;
 pub mod ctor;
+pub mod dynamic;
 pub mod external;
 pub mod init;
 pub mod io;
@@ -51,6 +58,10 @@ pub use array::*;
 pub use closure::*;
 pub use consts::*;
 pub use ctor::*;
+pub use dynamic::{
+    BUILD_TIME_RUNTIME_LIB, RUNTIME_LIB_ENV, RUNTIME_LIB_NAME, RuntimeLoadError, load_runtime,
+    runtime_library_path, runtime_symbol,
+};
 pub use external::*;
 pub use init::*;
 pub use io::*;

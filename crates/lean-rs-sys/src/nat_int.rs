@@ -10,7 +10,7 @@ use crate::types::{b_lean_obj_arg, lean_obj_arg, lean_obj_res, lean_object};
 
 type O = *mut lean_object;
 
-unsafe extern "C" {
+crate::lean_extern! {
     /// Parses a decimal C string as a `Nat`.
     pub fn lean_cstr_to_nat(n: *const c_char) -> lean_obj_res;
     /// `n` as a big `Nat` (for `n > LEAN_MAX_SMALL_NAT`).

@@ -20,7 +20,7 @@ use crate::repr::header;
 use crate::scalar::lean_is_scalar;
 use crate::types::lean_object;
 
-unsafe extern "C" {
+crate::lean_extern! {
     /// Marks `o` and everything reachable from it as multi-threaded (negative counts).
     pub fn lean_mark_mt(o: *mut lean_object);
     /// Marks `o` and everything reachable from it as persistent (count 0, never freed).

@@ -11,7 +11,7 @@ use crate::object::{
 use crate::repr::LeanSArrayObjectRepr;
 use crate::types::{b_lean_obj_arg, lean_obj_arg, lean_obj_res, lean_object, u_lean_obj_arg};
 
-unsafe extern "C" {
+crate::lean_extern! {
     /// `ByteArray.push`: consumes `a`.
     pub fn lean_byte_array_push(a: lean_obj_arg, b: u8) -> lean_obj_res;
     /// `ByteArray.mk` from an `Array UInt8`: consumes it.

@@ -8,7 +8,7 @@ use crate::repr::LeanStringObjectRepr;
 use crate::scalar::lean_box;
 use crate::types::{b_lean_obj_arg, lean_obj_arg, lean_obj_res, lean_object};
 
-unsafe extern "C" {
+crate::lean_extern! {
     /// Copies a NUL-terminated UTF-8 C string (invalid UTF-8 is replaced).
     pub fn lean_mk_string(s: *const c_char) -> lean_obj_res;
     /// Copies `sz` bytes, validating UTF-8 (invalid sequences are replaced).

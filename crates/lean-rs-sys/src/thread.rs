@@ -1,7 +1,7 @@
 //! Per-thread attachment: every thread other than the initialising one must be attached before
 //! it allocates or runs Lean code, and detached before it exits.
 
-unsafe extern "C" {
+crate::lean_extern! {
     /// Attaches the calling thread to the runtime.
     pub fn lean_initialize_thread();
     /// Detaches the calling thread (pairs with [`lean_initialize_thread`]).

@@ -25,7 +25,7 @@ fn lean_str(s: &str) -> *mut lean_object {
     unsafe { lean_mk_string_from_bytes(s.as_ptr().cast(), s.len()) }
 }
 
-unsafe extern "C" {
+lean_rs_sys::lean_extern! {
     // `IO.FS.realPath`: fallible, so Lean returns a real IO result (ok or error).
     fn lean_io_realpath(fname: lean_obj_arg, world: lean_obj_arg) -> lean_obj_res;
 }
@@ -90,7 +90,7 @@ fn io_result_shape_matches_lean_primitives() {
     }
 }
 
-unsafe extern "C" {
+lean_rs_sys::lean_extern! {
     // Lean-compiled `@[export]` functions (resolved by lean-rs in real use; declared here only
     // to prove that `lean_initialize` brought the `Lean` package up).
     fn lean_name_mk_string(prefix: lean_obj_arg, s: lean_obj_arg) -> lean_obj_res;

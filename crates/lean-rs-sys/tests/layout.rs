@@ -43,7 +43,7 @@ fn ctor_header_of_a_lean_allocated_option_some() {
     }
 }
 
-unsafe extern "C" {
+lean_rs_sys::lean_extern! {
     fn lean_io_getenv(name: b_lean_obj_arg, world: lean_obj_arg) -> lean_obj_res;
 }
 
@@ -240,7 +240,7 @@ fn boxed_scalars_match_lean_boxing() {
     }
 }
 
-unsafe extern "C" {
+lean_rs_sys::lean_extern! {
     fn lean_float_frexp(a: f64) -> lean_obj_res;
 }
 

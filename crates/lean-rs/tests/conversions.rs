@@ -16,7 +16,7 @@ use num_bigint::{BigInt, BigUint};
 type O = *mut lean_object;
 
 // Lean runtime exports not declared by lean-rs-sys; signatures from lean.h (4.35.0).
-unsafe extern "C" {
+lean_rs_sys::lean_extern! {
     fn lean_float_frexp(a: f64) -> O;
     fn lean_float_to_string(a: f64) -> O;
     fn lean_string_utf8_get_opt(s: O, i: O) -> O;

@@ -16,7 +16,7 @@ use num_bigint::BigUint;
 
 type O = *mut lean_object;
 
-unsafe extern "C" {
+lean_rs_sys::lean_extern! {
     /// `IO.FS.Handle.mk (fn : @& FilePath) (mode : FS.Mode) : IO Handle`.
     /// 4.26+ erase the IO world token from C signatures (zero-cost `BaseIO`), so no world argument.
     fn lean_io_prim_handle_mk(filename: O, mode: u8) -> O;

@@ -20,6 +20,8 @@
 mod payload;
 mod trampoline;
 
+pub(crate) use trampoline::make_helpers_visible;
+
 use std::collections::HashMap;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, LazyLock, Mutex, PoisonError};

@@ -120,3 +120,45 @@ static KEEP_C_HELPERS: (
     lean_rs_interop_tick_callback_call,
     lean_rs_interop_string_callback_call,
 );
+
+/// Makes the C callback helpers visible to Lean libraries opened later.
+///
+/// A Lean library that calls the helpers names them as undefined symbols, which the dynamic
+/// loader resolves from the global scope. This package's own binaries export them; any other
+/// binary does not, so the shared copy built with this crate (`LEAN_RS_INTEROP_LIB`, at run
+/// time or as built) is opened globally instead, and never closed. Without either, loading
+/// such a library fails with the loader's "undefined symbol" message.
+pub(crate) fn make_helpers_visible() {
+    #[cfg(unix)]
+    {
+        use libloading::os::unix::{Library, RTLD_GLOBAL, RTLD_NOW};
+        let this = Library::this();
+        // SAFETY: only the symbol's presence is checked; nothing is called.
+        if unsafe { this.get::<*mut std::ffi::c_void>(b"lean_rs_interop_tick_callback_call\0") }
+            .is_ok()
+        {
+            return;
+        }
+        let path = std::env::var_os("LEAN_RS_INTEROP_LIB")
+            .map(std::path::PathBuf::from)
+            .or_else(|| option_env!("LEAN_RS_INTEROP_LIB").map(std::path::PathBuf::from));
+        let Some(path) = path.filter(|p| p.is_file()) else {
+            tracing::warn!(
+                target: "lean_rs",
+                "the callback helpers are neither exported by this binary nor available as a library (set LEAN_RS_INTEROP_LIB); Lean code that calls them will not load"
+            );
+            return;
+        };
+        // SAFETY: the library holds two self-contained C functions and no initialisers.
+        match unsafe { Library::open(Some(&path), RTLD_NOW | RTLD_GLOBAL) } {
+            // Kept open for the life of the process: Lean libraries bind to it.
+            Ok(library) => std::mem::forget(library),
+            Err(e) => tracing::warn!(
+                target: "lean_rs",
+                path = %path.display(),
+                error = %e,
+                "cannot open the callback helper library"
+            ),
+        }
+    }
+}

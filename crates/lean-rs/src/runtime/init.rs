@@ -41,7 +41,7 @@ impl LeanRuntime {
     /// the rest of its life.
     pub fn init() -> LeanResult<&'static LeanRuntime> {
         match INIT.get_or_init(|| {
-            start_runtime();
+            start_runtime()?;
             end_initialization_phase();
             Ok(())
         }) {
@@ -70,7 +70,7 @@ impl LeanRuntime {
         let mut startup = Some(startup);
         let mut outcome: Option<std::thread::Result<LeanResult<T>>> = None;
         let state = INIT.get_or_init(|| {
-            start_runtime();
+            start_runtime()?;
             if let Some(startup) = startup.take() {
                 let _span =
                     tracing::info_span!(target: "lean_rs", "lean_rs.runtime.startup").entered();
@@ -107,6 +107,14 @@ impl LeanRuntime {
         unsafe { lean_rs_sys::lean_io_initializing() }
     }
 
+    /// The Lean runtime library this process loaded (`libleanshared`), chosen as
+    /// `lean_rs_sys::load_runtime` documents: `LEAN_RS_RUNTIME_LIB`, `LEAN_SYSROOT`, or the
+    /// sysroot lean-rs was built against.
+    pub fn library_path(&self) -> &'static std::path::Path {
+        // The runtime is initialized (`self` exists), so the library was loaded.
+        lean_rs_sys::runtime_library_path().unwrap_or_else(|| std::path::Path::new(""))
+    }
+
     /// The anchor, once initialization is known to have succeeded.
     pub(crate) fn token() -> &'static LeanRuntime {
         // SAFETY: `LeanRuntime` is a zero-sized type, so a dangling, well-aligned pointer is a
@@ -138,11 +146,17 @@ fn requested_workers() -> Option<u32> {
     parsed
 }
 
-/// Runs Lean's runtime and library initializers and starts the task manager: the part of
-/// initialization that happens once, before any start-up hook.
-fn start_runtime() {
+/// Loads the runtime library, runs Lean's runtime and library initializers and starts the
+/// task manager: the part of initialization that happens once, before any start-up hook.
+fn start_runtime() -> Result<(), LeanError> {
     let span = tracing::info_span!(target: "lean_rs", "lean_rs.runtime.init");
     let _entered = span.enter();
+    // Nothing links libleanshared; it is opened here, so a missing or unloadable runtime is
+    // this typed error instead of a loader failure before `main`.
+    let library = lean_rs_sys::load_runtime()
+        .map_err(|e| LeanError::runtime_init(format!("lean-rs: {e}")))?;
+    tracing::debug!(target: "lean_rs", library = %library.display(), "Lean runtime library loaded");
+    crate::callback::make_helpers_visible();
     let workers = requested_workers();
     // SAFETY: runs exactly once per process (only from `INIT`'s initializer), on this thread,
     // before any other Lean call made through `lean-rs`: the order Lean's own generated
@@ -157,6 +171,7 @@ fn start_runtime() {
     }
     super::thread::mark_init_thread();
     tracing::info!(target: "lean_rs", workers = workers.map_or(0, |n| n), "Lean runtime initialized");
+    Ok(())
 }
 
 /// Ends Lean's initialization phase (`IO.initializing` becomes false for good).
