@@ -692,3 +692,101 @@ fn prelude_world_small_nat_and_int_cross_as_machine_integers() {
     assert!(neg32.call(LeanInt(i32::MIN)).is_err());
     assert_eq!(neg32.call(LeanInt(i32::MAX)).unwrap(), LeanInt(-i32::MAX));
 }
+
+/// `inductive Shape | point | circle (radius : Nat) | rect (width height : Nat)
+/// | label (text : String) (weight : UInt8)`.
+#[derive(Debug, Clone, PartialEq)]
+enum Shape {
+    Point,
+    Circle(BigUint),
+    Rect(BigUint, BigUint),
+    Label(String, u8),
+}
+
+impl<'lean> lean_rs::abi::LeanInductive<'lean> for Shape {
+    fn layout(tag: u8) -> Option<(usize, usize)> {
+        match tag {
+            0 => Some((0, 0)),
+            1 => Some((1, 0)),
+            2 => Some((2, 0)),
+            3 => Some((1, 1)),
+            _ => None,
+        }
+    }
+    fn tag(&self) -> u8 {
+        match self {
+            Shape::Point => 0,
+            Shape::Circle(_) => 1,
+            Shape::Rect(..) => 2,
+            Shape::Label(..) => 3,
+        }
+    }
+    fn write(self, out: &mut LeanCtorWriter<'lean>) -> LeanResult<()> {
+        match self {
+            Shape::Point => Ok(()),
+            Shape::Circle(r) => out.set(0, r),
+            Shape::Rect(w, h) => {
+                out.set(0, w)?;
+                out.set(1, h)
+            }
+            Shape::Label(text, weight) => {
+                out.set(0, text)?;
+                out.set_u8(0, weight)
+            }
+        }
+    }
+    fn read(tag: u8, input: &LeanCtorReader<'lean, '_>) -> LeanResult<Self> {
+        Ok(match tag {
+            0 => Shape::Point,
+            1 => Shape::Circle(input.get(0)?),
+            2 => Shape::Rect(input.get(0)?, input.get(1)?),
+            _ => Shape::Label(input.get(0)?, input.u8(0)?),
+        })
+    }
+}
+
+#[test]
+fn prelude_world_inductives_with_several_constructors_decode_and_encode() {
+    use lean_rs::abi::LeanVariant;
+    let m = shapes();
+    let make = m
+        .exported::<(BigUint,), LeanVariant<Shape>>("lean_rs_shapes_shape_make")
+        .unwrap();
+    let made: Vec<Shape> = (0u8..4)
+        .map(|tag| make.call(BigUint::from(tag)).unwrap().0)
+        .collect();
+    assert_eq!(
+        made,
+        [
+            Shape::Point,
+            Shape::Circle(BigUint::from(2u8)),
+            Shape::Rect(BigUint::from(3u8), BigUint::from(4u8)),
+            Shape::Label("tag".into(), 7),
+        ]
+    );
+    let area = m
+        .exported::<(LeanVariant<Shape>,), BigUint>("lean_rs_shapes_shape_area")
+        .unwrap();
+    let cases = [
+        (Shape::Point, 0u32),
+        (Shape::Circle(BigUint::from(10u8)), 300),
+        (Shape::Rect(BigUint::from(6u8), BigUint::from(7u8)), 42),
+        (Shape::Label("w".into(), 200), 200),
+    ];
+    for (shape, expected) in cases {
+        assert_eq!(
+            area.call(LeanVariant(shape.clone())).unwrap(),
+            BigUint::from(expected),
+            "{shape:?}"
+        );
+    }
+    // A value whose shape fits no constructor is refused, not misread (a `Prod` is tag 0 with
+    // two fields; `Shape`'s tag 0 has none). Shapes that coincide cannot be told apart.
+    let wrong = m
+        .exported::<(BigUint, BigUint), LeanVariant<Shape>>("lean_rs_shapes_nat_divmod")
+        .unwrap();
+    let err = wrong
+        .call(BigUint::from(7u8), BigUint::from(2u8))
+        .unwrap_err();
+    assert_eq!(err.code(), LeanDiagnosticCode::AbiConversion, "{err}");
+}

@@ -28,6 +28,7 @@
 //! | [`BigUint`](num_bigint::BigUint) / [`BigInt`](num_bigint::BigInt) | `Nat` / `Int` (any size) | object |
 //! | [`LeanNat<u64>`] … / [`LeanInt<i64>`] … | `Nat` / `Int` that fit the integer (else an error) | object |
 //! | [`LeanStruct<T>`] | a user `structure` described by [`LeanStructure`] | object |
+//! | [`LeanVariant<T>`] | a user inductive with several constructors, described by [`LeanInductive`] | object |
 
 pub(crate) mod containers;
 mod io;
@@ -40,7 +41,9 @@ pub(crate) mod traits;
 
 pub use io::LeanIo;
 pub use small::{LeanInt, LeanNat};
-pub use structure::{LeanCtorReader, LeanCtorWriter, LeanStruct, LeanStructure};
+pub use structure::{
+    LeanCtorReader, LeanCtorWriter, LeanInductive, LeanStruct, LeanStructure, LeanVariant,
+};
 pub use traits::{CValue, IntoLean, LeanAbi, LeanArrayElement, TryFromLean};
 
 #[doc(hidden)]

@@ -249,3 +249,107 @@ impl<'lean, T: LeanStructure<'lean>> TryFromLean<'lean> for LeanStruct<T> {
     }
     object_c_methods!(from);
 }
+
+/// Describes how a Rust type maps onto a Lean inductive type with several constructors, at
+/// least one of which has fields (an inductive whose constructors are all nullary is a
+/// `UInt8`-like enum in Lean's ABI, not an object).
+///
+/// Constructor tags are the declaration order (0, 1, …). A constructor without fields is
+/// represented by Lean as the boxed tag, one with fields as a constructor object whose layout
+/// follows the [`LeanStructure`] rules. Wrapping a value in [`LeanVariant`] makes it usable
+/// anywhere a convertible type is.
+///
+/// ```
+/// use lean_rs::LeanResult;
+/// use lean_rs::abi::{LeanCtorReader, LeanCtorWriter, LeanInductive};
+///
+/// // inductive Shape where
+/// //   | point                     -- tag 0, no fields
+/// //   | circle (radius : Nat)     -- tag 1, one object field
+/// enum Shape { Point, Circle(u64) }
+///
+/// impl<'lean> LeanInductive<'lean> for Shape {
+///     fn layout(tag: u8) -> Option<(usize, usize)> {
+///         match tag { 0 => Some((0, 0)), 1 => Some((1, 0)), _ => None }
+///     }
+///     fn tag(&self) -> u8 {
+///         match self { Shape::Point => 0, Shape::Circle(_) => 1 }
+///     }
+///     fn write(self, out: &mut LeanCtorWriter<'lean>) -> LeanResult<()> {
+///         match self {
+///             Shape::Point => Ok(()),
+///             Shape::Circle(r) => out.set(0, lean_rs::LeanNat(r)),
+///         }
+///     }
+///     fn read(tag: u8, input: &LeanCtorReader<'lean, '_>) -> LeanResult<Self> {
+///         Ok(match tag {
+///             0 => Shape::Point,
+///             _ => Shape::Circle(input.get::<lean_rs::LeanNat<u64>>(0)?.0),
+///         })
+///     }
+/// }
+/// ```
+pub trait LeanInductive<'lean>: Sized {
+    /// `(object fields, scalar bytes)` of constructor `tag`, or `None` if there is none.
+    fn layout(tag: u8) -> Option<(usize, usize)>;
+    /// The constructor `self` is built with.
+    fn tag(&self) -> u8;
+    /// Stores the fields of `self`'s constructor (nothing for a constructor without fields).
+    fn write(self, out: &mut LeanCtorWriter<'lean>) -> LeanResult<()>;
+    /// Reads a value of constructor `tag`, whose shape already matched [`layout`](Self::layout).
+    fn read(tag: u8, input: &LeanCtorReader<'lean, '_>) -> LeanResult<Self>;
+}
+
+/// Adapter that gives any [`LeanInductive`] the conversion traits.
+#[derive(Clone, Debug, PartialEq, Eq, Default)]
+pub struct LeanVariant<T>(pub T);
+
+object_abi!(impl[T] LeanVariant<T>);
+impl<T> LeanArrayElement for LeanVariant<T> {}
+impl<'lean, T: LeanInductive<'lean>> IntoLean<'lean> for LeanVariant<T> {
+    fn into_lean(self, runtime: &'lean LeanRuntime) -> LeanResult<Obj<'lean>> {
+        let tag = self.0.tag();
+        let (objs, scalars) = T::layout(tag).ok_or_else(|| {
+            LeanError::conversion(format!(
+                "the value names constructor {tag}, which has no layout"
+            ))
+        })?;
+        if objs == 0 && scalars == 0 {
+            // Lean represents a constructor without fields by its boxed tag.
+            let mut unused = LeanCtorWriter::new(runtime, tag, 0, 0)?;
+            self.0.write(&mut unused)?;
+            return Ok(Obj::boxed(runtime, usize::from(tag)));
+        }
+        let mut writer = LeanCtorWriter::new(runtime, tag, objs, scalars)?;
+        self.0.write(&mut writer)?;
+        Ok(writer.ctor)
+    }
+    object_c_methods!(into);
+}
+impl<'lean, T: LeanInductive<'lean>> TryFromLean<'lean> for LeanVariant<T> {
+    fn try_from_lean(obj: ObjRef<'lean, '_>) -> LeanResult<Self> {
+        let runtime = obj.runtime();
+        if let Some(raw_tag) = obj.scalar() {
+            let tag = u8::try_from(raw_tag)
+                .ok()
+                .filter(|t| T::layout(*t) == Some((0, 0)))
+                .ok_or_else(|| {
+                    LeanError::conversion(format!(
+                        "boxed constructor tag {raw_tag} is not a constructor without fields"
+                    ))
+                })?;
+            let empty = LeanCtorWriter::new(runtime, tag, 0, 0)?;
+            let view = empty.ctor.borrow().expect_ctor(u32::from(tag), 0, 0)?;
+            return T::read(tag, &LeanCtorReader { ctor: view }).map(LeanVariant);
+        }
+        let raw_tag = obj.tag();
+        let tag = u8::try_from(raw_tag)
+            .ok()
+            .filter(|t| T::layout(*t).is_some())
+            .ok_or_else(|| LeanError::conversion(format!("unknown constructor tag {raw_tag}")))?;
+        let (objs, scalars) = T::layout(tag).unwrap_or((0, 0));
+        let ctor = obj.expect_ctor(raw_tag, objs, scalars)?;
+        T::read(tag, &LeanCtorReader { ctor }).map(LeanVariant)
+    }
+    object_c_methods!(from);
+}
