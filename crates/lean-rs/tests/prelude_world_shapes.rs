@@ -752,11 +752,11 @@ fn prelude_world_inductives_with_several_constructors_decode_and_encode() {
     let make = m
         .exported::<(BigUint,), LeanVariant<Shape>>("lean_rs_shapes_shape_make")
         .unwrap();
-    let made: Vec<Shape> = (0u8..4)
+    let decoded: Vec<Shape> = (0u8..4)
         .map(|tag| make.call(BigUint::from(tag)).unwrap().0)
         .collect();
     assert_eq!(
-        made,
+        decoded,
         [
             Shape::Point,
             Shape::Circle(BigUint::from(2u8)),
