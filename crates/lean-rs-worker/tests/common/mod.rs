@@ -1,0 +1,99 @@
+//! Shared test helpers: the natively built worker fixture, worker configurations, and the
+//! children of this test process (for `kill -9`, and to check none is left behind).
+#![allow(dead_code, clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+use lean_rs_worker::{LeanWorker, LeanWorkerCapability, LeanWorkerConfig, LeanWorkerLocalLauncher};
+
+/// The worker fixture's capability manifest (`scripts/test` builds it with `lean-rs build-native`).
+pub fn manifest() -> PathBuf {
+    let here = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let root = here
+        .ancestors()
+        .map(|dir| dir.join(".lean-rs/native"))
+        .find(|dir| dir.is_dir())
+        .unwrap_or_else(|| here.join("../../.lean-rs/native"));
+    let path = root.join("lean-rs-worker-fixture/LeanRsWorkerFixture.capability.json");
+    assert!(
+        path.is_file(),
+        "{} is missing: build the prelude world first (scripts/test does; or `cargo run -p lean-rs-cli -- build-native --include crates/lean-rs-sys/include --out .lean-rs/native --core-package lean-rs-prelude fixtures/prelude-world/worker`)",
+        path.display()
+    );
+    path
+}
+
+/// The shipped child with test-sized deadlines.
+pub fn config() -> LeanWorkerConfig {
+    LeanWorkerConfig::new(LeanWorkerLocalLauncher::new(env!(
+        "CARGO_BIN_EXE_lean-rs-worker-child"
+    )))
+    .startup_timeout(Duration::from_secs(20))
+    .request_timeout(Duration::from_secs(20))
+}
+
+/// A worker with the fixture open.
+pub fn fixture_worker(config: LeanWorkerConfig) -> (LeanWorker, LeanWorkerCapability) {
+    let mut worker = LeanWorker::spawn(config).unwrap();
+    let capability = worker.open_capability(manifest()).unwrap();
+    (worker, capability)
+}
+
+/// The misbehaving child in `mode`.
+pub fn fault_config(mode: &str) -> LeanWorkerConfig {
+    LeanWorkerConfig::new(LeanWorkerLocalLauncher::new(env!(
+        "CARGO_BIN_EXE_lean-rs-worker-fault-child"
+    )))
+    .env("LEAN_RS_WORKER_FAULT", mode)
+    .startup_timeout(Duration::from_secs(5))
+    .request_timeout(Duration::from_secs(5))
+}
+
+/// Live (not zombie) child processes of this process.
+pub fn children() -> Vec<i32> {
+    let me = std::process::id().to_string();
+    let mut found = Vec::new();
+    for entry in std::fs::read_dir("/proc").unwrap().flatten() {
+        let Ok(pid) = entry.file_name().to_string_lossy().parse::<i32>() else {
+            continue;
+        };
+        let Ok(stat) = std::fs::read_to_string(entry.path().join("stat")) else {
+            continue;
+        };
+        // pid (comm) state ppid …; comm may contain spaces, so split after the last ')'.
+        let Some((_, rest)) = stat.rsplit_once(')') else {
+            continue;
+        };
+        let fields: Vec<&str> = rest.split_whitespace().collect();
+        if fields.len() > 1 && fields[1] == me && fields[0] != "Z" {
+            found.push(pid);
+        }
+    }
+    found
+}
+
+/// `kill -9` every child of this process.
+pub fn kill_children() -> usize {
+    let pids = children();
+    for pid in &pids {
+        let status = std::process::Command::new("kill")
+            .arg("-9")
+            .arg(pid.to_string())
+            .status()
+            .unwrap();
+        assert!(status.success());
+    }
+    pids.len()
+}
+
+/// Waits (bounded) until this process has no live children.
+pub fn assert_no_children_left() {
+    for _ in 0..200 {
+        if children().is_empty() {
+            return;
+        }
+        std::thread::sleep(Duration::from_millis(10));
+    }
+    panic!("worker children left behind: {:?}", children());
+}
