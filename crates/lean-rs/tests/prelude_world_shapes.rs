@@ -790,3 +790,49 @@ fn prelude_world_inductives_with_several_constructors_decode_and_encode() {
         .unwrap_err();
     assert_eq!(err.code(), LeanDiagnosticCode::AbiConversion, "{err}");
 }
+
+#[test]
+fn prelude_world_preflight_separates_warnings_from_errors() {
+    use lean_rs::module::{LeanFindingSeverity, LeanLoaderCode};
+    use lean_rs::{LeanBuiltCapability, LeanCapabilityPreflight};
+    let manifest = prelude_world::manifest("lean-rs-shapes", "LeanRsShapes");
+    let report =
+        LeanCapabilityPreflight::new(LeanBuiltCapability::manifest_path(&manifest)).check();
+    assert!(report.is_ok() && report.warnings().is_empty(), "{report:?}");
+
+    // The same capability described without its export signatures: loadable, with a warning.
+    let dir = tempfile::tempdir().unwrap();
+    let mut json: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(&manifest).unwrap()).unwrap();
+    json.as_object_mut().unwrap().remove("exports");
+    let bare = dir.path().join("bare.capability.json");
+    std::fs::write(&bare, serde_json::to_vec(&json).unwrap()).unwrap();
+    let report = LeanCapabilityPreflight::new(LeanBuiltCapability::manifest_path(&bare)).check();
+    assert!(report.is_ok(), "{report:?}");
+    let warning = &report.warnings()[0];
+    assert_eq!(warning.code(), LeanLoaderCode::MissingExportSignatures);
+    assert_eq!(warning.severity(), LeanFindingSeverity::Warning);
+    assert!(
+        warning
+            .to_string()
+            .starts_with("warning lean_rs.loader.missing_export_signatures"),
+        "{warning}"
+    );
+
+    // A missing dylib is an error, and the warning still comes with it.
+    let mut broken = json.clone();
+    broken["dylib"] = serde_json::Value::String("/nonexistent/libgone.so".into());
+    let gone = dir.path().join("gone.capability.json");
+    std::fs::write(&gone, serde_json::to_vec(&broken).unwrap()).unwrap();
+    let report = LeanCapabilityPreflight::new(LeanBuiltCapability::manifest_path(&gone)).check();
+    assert!(!report.is_ok());
+    assert_eq!(
+        report.first_error().unwrap().code(),
+        LeanLoaderCode::MissingPrimaryDylib
+    );
+    assert_eq!(
+        report.first_error().unwrap().severity(),
+        LeanFindingSeverity::Error
+    );
+    assert_eq!(report.warnings().len(), 1);
+}

@@ -100,9 +100,14 @@ fn prelude_world_builds_packages_in_order_and_caches_every_step() {
     let manifest = CapabilityManifest::load(&lib.manifest).unwrap();
     assert_eq!(manifest.module, "TinyApp");
     assert_eq!(manifest.dylib, lib.dylib);
-    assert_eq!(manifest.dependencies.len(), 1);
+    assert_eq!(manifest.dependencies.len(), 2);
     assert!(
         manifest.dependencies[0]
+            .dylib
+            .ends_with("lib/lean/libleanshared.so")
+    );
+    assert!(
+        manifest.dependencies[1]
             .dylib
             .ends_with("lib/libtiny_x2dbase_TinyBase.so")
     );

@@ -44,6 +44,29 @@ pub enum LeanLoaderCode {
     MissingInitializer,
     /// A Lean symbol the primary dylib imports is not supplied by the dependency set.
     MissingImportedSymbol,
+    /// The manifest records no export signatures, so the safe typed lookup can check nothing
+    /// (a warning: the capability loads, `exported` reports `lean_rs.signature_unknown`).
+    MissingExportSignatures,
+}
+
+/// How serious a preflight finding is.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
+pub enum LeanFindingSeverity {
+    /// The capability works, with a limitation the message names.
+    Warning,
+    /// The capability cannot be loaded (or would load wrongly).
+    Error,
+}
+
+impl LeanFindingSeverity {
+    /// `warning` or `error`.
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            Self::Warning => "warning",
+            Self::Error => "error",
+        }
+    }
 }
 
 impl LeanLoaderCode {
@@ -62,6 +85,15 @@ impl LeanLoaderCode {
             Self::StaleManifest => "lean_rs.loader.stale_manifest",
             Self::MissingInitializer => "lean_rs.loader.missing_initializer",
             Self::MissingImportedSymbol => "lean_rs.loader.missing_imported_symbol",
+            Self::MissingExportSignatures => "lean_rs.loader.missing_export_signatures",
+        }
+    }
+
+    /// How serious a finding with this code is.
+    pub const fn severity(self) -> LeanFindingSeverity {
+        match self {
+            Self::MissingExportSignatures => LeanFindingSeverity::Warning,
+            _ => LeanFindingSeverity::Error,
         }
     }
 
@@ -96,6 +128,9 @@ impl LeanLoaderCode {
             Self::MissingImportedSymbol => {
                 "rebuild through CargoLeanCapability so dependency dylibs are recorded"
             }
+            Self::MissingExportSignatures => {
+                "rebuild with a builder that records the emitted C's export signatures (lean-rs build-native does)"
+            }
         }
     }
 }
@@ -106,7 +141,7 @@ impl fmt::Display for LeanLoaderCode {
     }
 }
 
-/// One failed preflight check.
+/// One preflight finding: an error, or a warning about a limitation.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct LeanCapabilityCheck {
     code: LeanLoaderCode,
@@ -135,13 +170,19 @@ impl LeanCapabilityCheck {
     pub fn repair_hint(&self) -> &'static str {
         self.code.repair_hint()
     }
+
+    /// How serious it is.
+    pub fn severity(&self) -> LeanFindingSeverity {
+        self.code.severity()
+    }
 }
 
 impl fmt::Display for LeanCapabilityCheck {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(
             f,
-            "{}: {} ({})",
+            "{} {}: {} ({})",
+            self.severity().as_str(),
             self.code,
             self.message,
             self.code.repair_hint()
@@ -149,26 +190,40 @@ impl fmt::Display for LeanCapabilityCheck {
     }
 }
 
-/// The outcome of [`LeanCapabilityPreflight::check`].
+/// The outcome of [`LeanCapabilityPreflight::check`]: errors (the capability cannot load)
+/// and warnings (it loads, with a limitation), each in check order.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct LeanCapabilityPreflightReport {
     errors: Vec<LeanCapabilityCheck>,
+    warnings: Vec<LeanCapabilityCheck>,
 }
 
 impl LeanCapabilityPreflightReport {
-    /// Whether every check passed.
+    fn from_findings(findings: Vec<LeanCapabilityCheck>) -> Self {
+        let (errors, warnings) = findings
+            .into_iter()
+            .partition(|f| f.severity() == LeanFindingSeverity::Error);
+        Self { errors, warnings }
+    }
+
+    /// Whether no check failed (warnings allowed).
     pub fn is_ok(&self) -> bool {
         self.errors.is_empty()
     }
 
-    /// The first failure, in check order.
+    /// The first error, in check order.
     pub fn first_error(&self) -> Option<&LeanCapabilityCheck> {
         self.errors.first()
     }
 
-    /// Every failure, in check order.
+    /// Every error, in check order.
     pub fn errors(&self) -> &[LeanCapabilityCheck] {
         &self.errors
+    }
+
+    /// Every warning, in check order.
+    pub fn warnings(&self) -> &[LeanCapabilityCheck] {
+        &self.warnings
     }
 }
 
@@ -342,16 +397,22 @@ impl LeanCapabilityPreflight {
     /// Runs every check and reports the failures, most fundamental first. Checks that depend
     /// on an earlier failed one (e.g. symbols of a missing file) are skipped.
     pub fn check(&self) -> LeanCapabilityPreflightReport {
-        let mut errors = Vec::new();
+        let mut findings = Vec::new();
         let manifest = match self.capability.resolve() {
             Ok(manifest) => manifest,
             Err(check) => {
-                errors.push(check);
-                return LeanCapabilityPreflightReport { errors };
+                findings.push(check);
+                return LeanCapabilityPreflightReport::from_findings(findings);
             }
         };
-        check_manifest(&manifest, self.capability.manifest_file(), &mut errors);
-        LeanCapabilityPreflightReport { errors }
+        check_manifest(&manifest, self.capability.manifest_file(), &mut findings);
+        if manifest.exports.is_empty() {
+            findings.push(LeanCapabilityCheck::new(
+                LeanLoaderCode::MissingExportSignatures,
+                "the manifest records no export signatures",
+            ));
+        }
+        LeanCapabilityPreflightReport::from_findings(findings)
     }
 }
 
@@ -480,7 +541,12 @@ fn check_symbols(
             ),
         ));
     }
-    let imports: HashSet<&str> = primary.lean_imports().collect();
+    // The C callback helpers are lean-rs's own: the running host supplies them (exported by
+    // the binary, or the helper library `LeanRuntime::init` opens), not a dependency.
+    let imports: HashSet<&str> = primary
+        .lean_imports()
+        .filter(|sym| !lean_toolchain::INTEROP_CALLBACK_HELPERS.contains(sym))
+        .collect();
     let mut dependency_tables = Vec::new();
     for path in present_dependencies {
         match elf::SymbolTable::read(path, &imports) {

@@ -18,7 +18,7 @@ use std::collections::BTreeMap;
 
 pub use capability::{
     LeanBuiltCapability, LeanCapability, LeanCapabilityCheck, LeanCapabilityPreflight,
-    LeanCapabilityPreflightReport, LeanLoaderCode,
+    LeanCapabilityPreflightReport, LeanFindingSeverity, LeanLoaderCode,
 };
 pub use exported::{DecodeCallResult, LeanArgs, LeanExportKind, LeanExported, requested_signature};
 /// The capability manifest schema this crate reads; the format is defined once, in
@@ -28,6 +28,23 @@ pub use lean_toolchain::lake::CAPABILITY_MANIFEST_SCHEMA;
 pub use lean_toolchain::lake::{CType, ExportSignature};
 pub use library::{LeanLibrary, LeanLibraryBundle, LeanLibraryDependency};
 pub use signatures::{LIBLEANSHARED_EXPORTS, LIBLEANSHARED_TABLE_VERSION, LibleansharedExport};
+
+/// The ELF dynamic-symbol reader on the file at `path`: which of `wanted` it defines, and
+/// the Lean symbols it imports. The fuzz harness's entry point; not public API.
+#[doc(hidden)]
+pub fn fuzz_read_elf_symbols(
+    path: &std::path::Path,
+    wanted: &[&str],
+) -> Result<(Vec<String>, Vec<String>), String> {
+    let wanted_set: std::collections::HashSet<&str> = wanted.iter().copied().collect();
+    let table = elf::SymbolTable::read(path, &wanted_set)?;
+    let defined = wanted
+        .iter()
+        .filter(|s| table.defines(s))
+        .map(|s| (*s).to_owned())
+        .collect();
+    Ok((defined, table.lean_imports().map(str::to_owned).collect()))
+}
 
 /// Whether the package-qualified initializer name (Lean ≥ 4.27) is tried before the legacy
 /// one, decided from the Lean version `lean-rs-sys` resolved at build time. Both are always

@@ -33,6 +33,13 @@ use crate::version::{LeanVersionReport, parse_version_line};
 
 pub(crate) use header::{ModuleHeader, parse_header};
 
+/// The import-header reader on `text`: `(module, prelude, imports)`. The fuzz harness's
+/// entry point; not public API.
+#[doc(hidden)]
+pub fn fuzz_parse_header(text: &str) -> Result<(bool, bool, Vec<String>), String> {
+    parse_header(text).map(|h| (h.is_module, h.is_prelude, h.imports))
+}
+
 /// How long one `lean` or `cc` run may take.
 const STEP_TIMEOUT: Duration = Duration::from_secs(600);
 /// Output kept from one tool run.
@@ -736,7 +743,12 @@ impl NativeBuilder {
                     }
                 })?;
             let mut manifest = CapabilityManifest::new(package, &root_module, &dylib);
-            manifest.dependencies = dep_dylibs.iter().map(ManifestDependency::global).collect();
+            // The runtime first (as Lake-built manifests record it), then required packages.
+            let runtime = self.toolchain.lib_dir.join(crate::runtime_library_name());
+            manifest.dependencies = std::iter::once(&runtime)
+                .chain(&dep_dylibs)
+                .map(ManifestDependency::global)
+                .collect();
             manifest.toolchain = Some(ManifestToolchain {
                 version: format!(
                     "{}.{}.{}",
