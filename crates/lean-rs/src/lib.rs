@@ -66,4 +66,9 @@ pub mod __host_internals {
     pub fn host_cancelled(message: impl Into<String>) -> LeanError {
         LeanError::cancelled(message)
     }
+
+    /// A host failure at `stage` with a bounded message.
+    pub fn host_error(stage: crate::error::HostStage, message: impl Into<String>) -> LeanError {
+        LeanError::host(stage, message)
+    }
 }

@@ -1,0 +1,2 @@
+//! Session benchmarks (see docs/performance.md).
+fn main() {}
