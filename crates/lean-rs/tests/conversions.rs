@@ -430,3 +430,31 @@ fn decoders_emit_the_abi_decode_trace_event() {
     assert_eq!(decode("string").as_deref(), Some("9"), "{events:?}");
     assert_eq!(decode("array").as_deref(), Some("3"), "{events:?}");
 }
+
+#[test]
+fn conversions_over_the_configured_limits_are_resource_exhausted_not_allocated() {
+    use lean_rs::abi::{LeanConversionLimits, conversion_limits, set_conversion_limits};
+    let defaults = conversion_limits();
+    assert_eq!(defaults, LeanConversionLimits::default());
+    set_conversion_limits(LeanConversionLimits {
+        max_bytes: 8,
+        max_elements: 3,
+    });
+    let runtime = rt();
+    let err = "more than eight bytes".into_c(runtime).unwrap_err();
+    assert_eq!(err.code(), LeanDiagnosticCode::ResourceExhausted, "{err}");
+    assert!(err.message().contains("set_conversion_limits"), "{err}");
+    assert!(vec![1u64, 2, 3, 4].into_c(runtime).is_err());
+    assert!(vec![1u64, 2, 3].into_c(runtime).is_ok());
+    // Decoding is guarded too: a Lean string built under a higher limit is refused.
+    set_conversion_limits(LeanConversionLimits::default());
+    let big: O = enc("twelve bytes".to_owned());
+    set_conversion_limits(LeanConversionLimits {
+        max_bytes: 8,
+        max_elements: 3,
+    });
+    let err = dec::<String>(big).unwrap_err();
+    assert_eq!(err.code(), LeanDiagnosticCode::ResourceExhausted, "{err}");
+    set_conversion_limits(defaults);
+    assert_eq!(dec::<String>(enc("fine".to_owned())).unwrap(), "fine");
+}

@@ -60,6 +60,7 @@ object_abi!(impl[T] Vec<T> where T: LeanArrayElement);
 impl<'lean, T: IntoLean<'lean> + LeanArrayElement> IntoLean<'lean> for Vec<T> {
     fn into_lean(self, runtime: &'lean LeanRuntime) -> LeanResult<Obj<'lean>> {
         let len = self.len();
+        super::limits_check_elements("Array", len)?;
         // SAFETY: a fresh array with size 0 and capacity `len`. Each element is written to the
         // first unused slot and only then counted in `m_size`, so the array never exposes an
         // uninitialized slot, even if a later element fails to convert and it is dropped.

@@ -32,6 +32,7 @@
 
 pub(crate) mod containers;
 mod io;
+mod limits;
 mod nat;
 mod scalar;
 mod small;
@@ -40,6 +41,10 @@ mod structure;
 pub(crate) mod traits;
 
 pub use io::LeanIo;
+pub use limits::{LeanConversionLimits, conversion_limits, set_conversion_limits};
+pub(crate) use limits::{
+    check_bytes as limits_check_bytes, check_elements as limits_check_elements,
+};
 pub use small::{LeanInt, LeanNat};
 pub use structure::{
     LeanCtorReader, LeanCtorWriter, LeanInductive, LeanStruct, LeanStructure, LeanVariant,

@@ -35,6 +35,7 @@ fn bytes_into_lean<'lean>(bytes: &[u8], runtime: &'lean LeanRuntime) -> Obj<'lea
 object_abi!(impl[] String);
 impl<'lean> IntoLean<'lean> for String {
     fn into_lean(self, runtime: &'lean LeanRuntime) -> LeanResult<Obj<'lean>> {
+        super::limits_check_bytes("String", self.len())?;
         Ok(string_into_lean(&self, runtime))
     }
     object_c_methods!(into);
@@ -51,6 +52,7 @@ impl<'lean> TryFromLean<'lean> for String {
 object_abi!(impl['a] &'a str);
 impl<'lean> IntoLean<'lean> for &str {
     fn into_lean(self, runtime: &'lean LeanRuntime) -> LeanResult<Obj<'lean>> {
+        super::limits_check_bytes("String", self.len())?;
         Ok(string_into_lean(self, runtime))
     }
     object_c_methods!(into);
@@ -59,6 +61,7 @@ impl<'lean> IntoLean<'lean> for &str {
 object_abi!(impl[] Vec<u8>);
 impl<'lean> IntoLean<'lean> for Vec<u8> {
     fn into_lean(self, runtime: &'lean LeanRuntime) -> LeanResult<Obj<'lean>> {
+        super::limits_check_bytes("ByteArray", self.len())?;
         Ok(bytes_into_lean(&self, runtime))
     }
     object_c_methods!(into);
@@ -75,6 +78,7 @@ impl<'lean> TryFromLean<'lean> for Vec<u8> {
 object_abi!(impl['a] &'a [u8]);
 impl<'lean> IntoLean<'lean> for &[u8] {
     fn into_lean(self, runtime: &'lean LeanRuntime) -> LeanResult<Obj<'lean>> {
+        super::limits_check_bytes("ByteArray", self.len())?;
         Ok(bytes_into_lean(self, runtime))
     }
     object_c_methods!(into);

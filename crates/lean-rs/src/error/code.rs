@@ -35,11 +35,14 @@ pub enum LeanDiagnosticCode {
     Cancelled,
     /// An internal invariant tripped, or a Rust callback panic was contained.
     Internal,
+    /// A value exceeded a configured limit (conversion sizes, message bounds); nothing was
+    /// allocated for it.
+    ResourceExhausted,
 }
 
 impl LeanDiagnosticCode {
     /// Every code, in declaration order.
-    pub const ALL: [Self; 12] = [
+    pub const ALL: [Self; 13] = [
         Self::RuntimeInit,
         Self::Linking,
         Self::ModuleInit,
@@ -52,6 +55,7 @@ impl LeanDiagnosticCode {
         Self::Unsupported,
         Self::Cancelled,
         Self::Internal,
+        Self::ResourceExhausted,
     ];
 
     /// The stable dotted identifier, e.g. `lean_rs.abi_conversion`.
@@ -69,6 +73,7 @@ impl LeanDiagnosticCode {
             Self::Unsupported => "lean_rs.unsupported",
             Self::Cancelled => "lean_rs.cancelled",
             Self::Internal => "lean_rs.internal",
+            Self::ResourceExhausted => "lean_rs.resource_exhausted",
         }
     }
 }
@@ -101,6 +106,7 @@ mod tests {
                 "lean_rs.unsupported",
                 "lean_rs.cancelled",
                 "lean_rs.internal",
+                "lean_rs.resource_exhausted",
             ]
         );
         assert_eq!(LeanDiagnosticCode::Linking.to_string(), "lean_rs.linking");

@@ -122,6 +122,10 @@ impl LeanError {
         Self::host(HostStage::CallbackPanic, message)
     }
 
+    pub(crate) fn resource_exhausted(message: impl Into<String>) -> Self {
+        Self::host(HostStage::ResourceExhausted, message)
+    }
+
     pub(crate) fn internal(message: impl Into<String>) -> Self {
         Self::host(HostStage::Internal, message)
     }
@@ -237,6 +241,8 @@ pub enum HostStage {
     Unsupported,
     /// A crate-internal invariant tripped.
     Internal,
+    /// A value exceeded a configured limit.
+    ResourceExhausted,
 }
 
 impl HostStage {
@@ -252,6 +258,7 @@ impl HostStage {
             Self::Conversion => LeanDiagnosticCode::AbiConversion,
             Self::Unsupported => LeanDiagnosticCode::Unsupported,
             Self::CallbackPanic | Self::Internal => LeanDiagnosticCode::Internal,
+            Self::ResourceExhausted => LeanDiagnosticCode::ResourceExhausted,
         }
     }
 
@@ -268,6 +275,7 @@ impl HostStage {
             Self::CallbackPanic => "callback",
             Self::Unsupported => "service lookup",
             Self::Internal => "internal invariant",
+            Self::ResourceExhausted => "resource limit",
         }
     }
 }

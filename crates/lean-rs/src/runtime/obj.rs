@@ -304,6 +304,7 @@ impl<'lean, 'a> ObjRef<'lean, 'a> {
                     "String object has size 0 (missing terminator)",
                 ));
             }
+            crate::abi::limits_check_bytes("String", size - 1)?;
             std::slice::from_raw_parts(sys::lean_string_cstr(self.as_raw()).cast::<u8>(), size - 1)
         };
         std::str::from_utf8(bytes)
@@ -325,6 +326,7 @@ impl<'lean, 'a> ObjRef<'lean, 'a> {
                 )));
             }
             let len = sys::lean_sarray_size(self.as_raw());
+            crate::abi::limits_check_bytes("ByteArray", len)?;
             Ok(std::slice::from_raw_parts(
                 sys::lean_sarray_cptr(self.as_raw()),
                 len,
@@ -338,7 +340,9 @@ impl<'lean, 'a> ObjRef<'lean, 'a> {
             return Err(self.wrong_shape("an Array"));
         }
         // SAFETY: a live array object; header read only.
-        Ok(unsafe { sys::lean_array_size(self.as_raw()) })
+        let len = unsafe { sys::lean_array_size(self.as_raw()) };
+        crate::abi::limits_check_elements("Array", len)?;
+        Ok(len)
     }
 }
 
