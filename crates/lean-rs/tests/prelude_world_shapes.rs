@@ -836,3 +836,33 @@ fn prelude_world_preflight_separates_warnings_from_errors() {
     );
     assert_eq!(report.warnings().len(), 1);
 }
+
+#[test]
+fn prelude_world_a_scoped_callback_borrows_from_the_caller() {
+    let m = shapes();
+    let tick_loop = m
+        .exported::<(usize, usize, u64), LeanIo<u8>>("lean_rs_shapes_tick_loop")
+        .unwrap();
+    // Plain locals, borrowed by the closure: no Arc, no 'static.
+    let seen = Mutex::new(Vec::new());
+    let stop_at = 3;
+    let callback = |tick: LeanProgressTick| {
+        seen.lock().unwrap().push(tick.current);
+        if tick.current == stop_at {
+            LeanCallbackFlow::Stop
+        } else {
+            LeanCallbackFlow::Continue
+        }
+    };
+    let (status, parts) = LeanCallbackHandle::scoped(&callback, |handle| {
+        let (h, t) = handle.abi_parts();
+        (tick_loop.call(h, t, 10).unwrap(), (h, t))
+    })
+    .unwrap();
+    assert_eq!(status, lean_rs::LeanCallbackStatus::Stopped as u8);
+    assert_eq!(*seen.lock().unwrap(), [1, 2, 3]);
+    // After the scope the handle is gone: Lean gets StaleHandle and the closure is not run.
+    let late = tick_loop.call(parts.0, parts.1, 10).unwrap();
+    assert_eq!(late, lean_rs::LeanCallbackStatus::StaleHandle as u8);
+    assert_eq!(seen.lock().unwrap().len(), 3);
+}

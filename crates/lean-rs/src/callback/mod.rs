@@ -137,6 +137,28 @@ impl<P: LeanCallbackPayload> LeanCallbackHandle<P> {
         Ok(Self { id, entry })
     }
 
+    /// Runs `body` with a handle for `callback`, a closure that may borrow from the caller
+    /// (no `'static` or `Send` bound, only `Sync`: Lean may call it from its own threads).
+    ///
+    /// The registration ends when `body` returns or unwinds: the handle is unregistered and
+    /// the borrow is released only after every call already running has returned, so no
+    /// call ever sees the borrowed data after the scope. A call that raced the end returns
+    /// [`LeanCallbackStatus::Stopped`]; later ones [`LeanCallbackStatus::StaleHandle`].
+    /// `body` must not leak the handle's numbers to Lean code that outlives it expecting
+    /// calls to succeed.
+    pub fn scoped<F, R>(callback: &F, body: impl FnOnce(&Self) -> R) -> LeanResult<R>
+    where
+        F: Fn(P) -> LeanCallbackFlow + Sync,
+    {
+        let gate = Arc::new(std::sync::RwLock::new(true));
+        // Revokes the borrow on every exit from this function, including an unwinding `body`.
+        let _revoke = trampoline::BorrowGate(gate.clone());
+        let handle = Self::register(trampoline::borrowed_callback(callback, gate))?;
+        let result = body(&handle);
+        drop(handle);
+        Ok(result)
+    }
+
     /// The opaque handle Lean passes back to the helper.
     pub fn abi_handle(&self) -> usize {
         self.id

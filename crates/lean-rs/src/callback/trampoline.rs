@@ -121,6 +121,47 @@ static KEEP_C_HELPERS: (
     lean_rs_interop_string_callback_call,
 );
 
+/// Revokes a borrowed callback on drop: waits for every running call (they hold the read
+/// side), then marks the borrow dead so no later call dereferences it.
+pub(crate) struct BorrowGate(pub(crate) std::sync::Arc<std::sync::RwLock<bool>>);
+
+impl Drop for BorrowGate {
+    fn drop(&mut self) {
+        *self
+            .0
+            .write()
+            .unwrap_or_else(std::sync::PoisonError::into_inner) = false;
+    }
+}
+
+/// A `'static` closure over a borrowed one, valid while `gate` reads `true`.
+pub(crate) fn borrowed_callback<'a, P, F>(
+    callback: &'a F,
+    gate: std::sync::Arc<std::sync::RwLock<bool>>,
+) -> impl Fn(P) -> LeanCallbackFlow + Send + Sync + 'static
+where
+    P: LeanCallbackPayload,
+    F: Fn(P) -> LeanCallbackFlow + Sync + 'a,
+{
+    let callback: &'a (dyn Fn(P) -> LeanCallbackFlow + Sync + 'a) = callback;
+    // SAFETY: only the lifetime is erased. The reference is dereferenced only while holding
+    // `gate`'s read lock and seeing `true`; `LeanCallbackHandle::scoped` keeps `callback`
+    // borrowed until its `BorrowGate` has taken the write lock (so every running call has
+    // returned) and stored `false`, after which no call dereferences it.
+    let callback: &'static (dyn Fn(P) -> LeanCallbackFlow + Sync + 'static) =
+        unsafe { std::mem::transmute(callback) };
+    move |payload| {
+        let alive = gate
+            .read()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        if *alive {
+            callback(payload)
+        } else {
+            LeanCallbackFlow::Stop
+        }
+    }
+}
+
 /// Makes the C callback helpers visible to Lean libraries opened later.
 ///
 /// A Lean library that calls the helpers names them as undefined symbols, which the dynamic
