@@ -96,11 +96,13 @@ fn main() {
 
     // Spawn + handshake (includes Lean runtime init in the child), then opening the fixture.
     let mut spawn = Vec::new();
+    let mut init = Vec::new();
     let mut open = Vec::new();
     for _ in 0..10 {
         let started = Instant::now();
         let mut worker = LeanWorker::spawn(config()).unwrap();
         spawn.push(started.elapsed());
+        init.push(worker.runtime_metadata().unwrap().lean_init);
         let started = Instant::now();
         worker.open_capability(&manifest).unwrap();
         open.push(started.elapsed());
@@ -108,6 +110,10 @@ fn main() {
     println!(
         "worker.spawn_handshake_ms (median of 10): {:.2}",
         median(spawn).as_secs_f64() * 1e3
+    );
+    println!(
+        "worker.child_lean_init_ms (median of 10, part of the above): {:.2}",
+        median(init).as_secs_f64() * 1e3
     );
     println!(
         "worker.open_capability_ms (median of 10): {:.2}",

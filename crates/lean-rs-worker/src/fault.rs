@@ -19,6 +19,7 @@ use crate::value::LeanWorkerValue;
 const MAX: u32 = protocol::DEFAULT_MAX_FRAME_BYTES;
 
 #[doc(hidden)]
+#[allow(clippy::too_many_lines)] // one match arm per fault
 pub fn run_fault_child() -> ExitCode {
     let mode = std::env::var("LEAN_RS_WORKER_FAULT").unwrap_or_default();
     let Some((mut input, mut output)) = std::env::var(ENV_FDS).ok().and_then(|spec| {
@@ -43,6 +44,7 @@ pub fn run_fault_child() -> ExitCode {
         lean_commit: None,
         platform: "test".into(),
         max_frame: MAX,
+        lean_init_us: 0,
     };
     match mode.as_str() {
         "hang" => loop {

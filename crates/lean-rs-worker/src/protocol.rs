@@ -222,6 +222,8 @@ pub(crate) struct Handshake {
     pub lean_commit: Option<String>,
     pub platform: String,
     pub max_frame: u32,
+    /// How long `LeanRuntime::init` took in the child, in microseconds.
+    pub lean_init_us: u64,
 }
 
 /// Parent → child requests.

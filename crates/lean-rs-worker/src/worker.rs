@@ -132,6 +132,8 @@ pub struct LeanWorkerRuntimeMetadata {
     pub instance: String,
     /// Time from launch to a verified handshake.
     pub startup: Duration,
+    /// The part of `startup` the child spent in `LeanRuntime::init`.
+    pub lean_init: Duration,
 }
 
 /// A capability opened in the worker. It stays valid across restarts: the worker reopens
@@ -417,6 +419,7 @@ impl LeanWorker {
                 platform: String::new(),
                 instance: instance.clone(),
                 startup: Duration::ZERO,
+                lean_init: Duration::ZERO,
             },
         };
         let timeout = self.config.startup_timeout;
@@ -490,6 +493,7 @@ impl LeanWorker {
             platform: bound(handshake.platform),
             instance,
             startup: started.elapsed(),
+            lean_init: Duration::from_micros(handshake.lean_init_us),
         };
         self.generation += 1;
         tracing::debug!(target: "lean_rs_worker", generation = self.generation, startup = ?live.metadata.startup, "worker child ready");

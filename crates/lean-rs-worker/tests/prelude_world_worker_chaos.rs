@@ -188,3 +188,36 @@ fn prelude_world_worker_runaway_request_times_out_and_the_child_is_replaced() {
     drop(worker);
     common::assert_no_children_left();
 }
+
+#[test]
+fn prelude_world_worker_a_lean_export_printing_to_stdout_cannot_corrupt_the_protocol() {
+    let (mut worker, capability) = common::fixture_worker(common::config());
+    let print = LeanWorkerSignature::io([T::String], T::String);
+    // Text that looks like a frame (a small length prefix and a kind byte), then a lot more.
+    let forged = "\u{9}\u{0}\u{0}\u{0}\u{3}forged reply\n".to_owned();
+    let bulk = "stdout from Lean ".repeat(20_000);
+    for text in [
+        forged.clone(),
+        bulk.clone(),
+        "last line from Lean\n".to_owned(),
+    ] {
+        let echoed = worker
+            .call(
+                &capability,
+                "lean_rs_worker_print",
+                &print,
+                vec![V::string(text.clone())],
+            )
+            .unwrap();
+        assert_eq!(echoed, V::string(text));
+    }
+    ping(&mut worker, &capability);
+    assert_eq!(worker.generation(), 1);
+    let deadline = Instant::now() + Duration::from_secs(2);
+    while !worker.stderr_tail().contains("last line from Lean") {
+        assert!(Instant::now() < deadline, "{:?}", worker.stderr_tail());
+        std::thread::sleep(Duration::from_millis(5));
+    }
+    // The diagnostic tail stays bounded.
+    assert!(worker.stderr_tail().len() <= 16 * 1024);
+}

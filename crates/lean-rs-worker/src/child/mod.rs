@@ -160,6 +160,7 @@ pub fn run_worker_child() -> ExitCode {
         dirty: AtomicBool::new(false),
         max_frame,
     });
+    let init_started = Instant::now();
     let runtime = match LeanRuntime::init() {
         Ok(runtime) => runtime,
         Err(err) => {
@@ -180,6 +181,7 @@ pub fn run_worker_child() -> ExitCode {
         lean_commit: lean_rs_sys::LEAN_COMMIT.map(str::to_owned),
         platform: format!("{}-{}", std::env::consts::ARCH, std::env::consts::OS),
         max_frame,
+        lean_init_us: u64::try_from(init_started.elapsed().as_micros()).unwrap_or(u64::MAX),
     };
     if out.send(FrameKind::Handshake, 0, &handshake).is_err() {
         return fail("the parent closed the reply pipe", EXIT_PEER_GONE);
