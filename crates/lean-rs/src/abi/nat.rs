@@ -53,6 +53,15 @@ impl<'lean> TryFromLean<'lean> for BigUint {
                 obj.shape()
             )));
         }
+        // A negative `Int` is a big number too, but no `Nat`: the `Nat` operations that
+        // split the value assume it is non-negative (on a negative one GMP corrupts the
+        // heap). Found by fuzzing (docs/fuzzing.md).
+        // SAFETY: `obj` is a live big number (borrowed argument); only its sign is read.
+        if !unsafe { sys::lean_int_big_nonneg(obj.as_raw()) } {
+            return Err(LeanError::conversion(
+                "expected a Nat, found a negative Int",
+            ));
+        }
         decode_big_nat(obj)
     }
     object_c_methods!(from);
@@ -162,4 +171,29 @@ impl<'lean> TryFromLean<'lean> for BigInt {
         Ok(BigInt::from_biguint(sign, magnitude))
     }
     object_c_methods!(from);
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used)]
+
+    use super::*;
+    use crate::abi::LeanNat;
+
+    /// A negative big `Int` where a `Nat` is expected is a typed error (it used to crash the
+    /// process inside GMP: the fuzz finding recorded in docs/fuzzing.md).
+    #[test]
+    fn a_negative_big_int_is_not_a_nat() {
+        let runtime = LeanRuntime::init().unwrap();
+        let _attached = crate::runtime::LeanThreadGuard::attach(runtime);
+        let text = c"-123456789012345678901234567890";
+        // SAFETY: a NUL-terminated signed decimal; the result is a fresh owned big `Int`.
+        let int = unsafe { Obj::from_owned_raw(runtime, sys::lean_cstr_to_int(text.as_ptr())) };
+        assert!(int.borrow().is_mpz());
+        let err = BigUint::try_from_lean(int.borrow()).unwrap_err();
+        assert!(err.message().contains("negative Int"), "{}", err.message());
+        assert!(LeanNat::<u64>::try_from_lean(int.borrow()).is_err());
+        let back = BigInt::try_from_lean(int.borrow()).unwrap();
+        assert_eq!(back.to_string(), "-123456789012345678901234567890");
+    }
 }

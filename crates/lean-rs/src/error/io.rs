@@ -112,30 +112,101 @@ impl LeanExceptionKind {
 /// Decodes an owned `IO.Error` value into a [`LeanError::LeanException`].
 ///
 /// The kind, file name and OS code come from the constructor's own fields; the message is
-/// Lean's rendering (`IO.Error.toString`). A value that is not a well-formed `IO.Error`
-/// yields a Conversion failure instead.
+/// Lean's rendering (`IO.Error.toString`) when the value has exactly the layout that
+/// Lean-compiled function reads, and a rendering of the decoded fields otherwise (Lean's
+/// code trusts the type: given another layout it reads fields that are not there). A value
+/// that is not a well-formed `IO.Error` yields a Conversion failure instead.
 pub(crate) fn decode_io_error(err: Obj<'_>) -> LeanError {
     match decode_io_error_fields(err.borrow()) {
-        Ok((kind, os_code, filename)) => {
-            let message = match crate::runtime::exports::io_error_to_string(err) {
-                Ok(text) => text,
-                Err(e) => format!("{} (message unavailable: {})", kind.as_str(), e.message()),
+        Ok(fields) => {
+            let message = if fields.lean_layout {
+                match crate::runtime::exports::io_error_to_string(err) {
+                    Ok(text) => text,
+                    Err(e) => format!(
+                        "{} (message unavailable: {})",
+                        fields.kind.as_str(),
+                        e.message()
+                    ),
+                }
+            } else {
+                fields.render()
             };
-            LeanError::exception(kind, os_code, filename, message)
+            LeanError::exception(fields.kind, fields.os_code, fields.filename, message)
         }
         Err(e) => e,
     }
 }
 
-fn decode_io_error_fields(
-    err: ObjRef<'_, '_>,
-) -> LeanResult<(LeanExceptionKind, Option<u32>, Option<String>)> {
+/// What [`decode_io_error_fields`] read.
+struct IoErrorFields {
+    kind: LeanExceptionKind,
+    os_code: Option<u32>,
+    filename: Option<String>,
+    details: String,
+    /// The value has exactly the layout of its constructor in this Lean version, so Lean's
+    /// own `IO.Error.toString` may read it.
+    lean_layout: bool,
+}
+
+impl IoErrorFields {
+    /// The message without Lean's help: kind, file, code, details.
+    fn render(&self) -> String {
+        let file = self
+            .filename
+            .as_ref()
+            .map(|f| format!(" ({f})"))
+            .unwrap_or_default();
+        let code = self
+            .os_code
+            .map(|c| format!(" (error code: {c})"))
+            .unwrap_or_default();
+        let details = if self.details.is_empty() {
+            String::new()
+        } else {
+            format!(": {}", self.details)
+        };
+        crate::error::bound_message(format!("{}{file}{code}{details}", self.kind.as_str()))
+    }
+}
+
+/// How a constructor of Lean 4.35's `IO.Error` stores its file name (field 0).
+#[derive(PartialEq, Eq)]
+enum FileField {
+    None,
+    String,
+    OptionString,
+}
+
+impl LeanExceptionKind {
+    /// The file-name field of this constructor in Lean 4.35.
+    fn file_field(self) -> FileField {
+        match self {
+            Self::Interrupted | Self::NoFileOrDirectory => FileField::String,
+            Self::AlreadyExists
+            | Self::InvalidArgument
+            | Self::PermissionDenied
+            | Self::ResourceExhausted
+            | Self::InappropriateType
+            | Self::NoSuchThing => FileField::OptionString,
+            _ => FileField::None,
+        }
+    }
+}
+
+fn decode_io_error_fields(err: ObjRef<'_, '_>) -> LeanResult<IoErrorFields> {
     let tag = err.tag();
     let kind = LeanExceptionKind::from_tag(tag).ok_or_else(|| {
         LeanError::conversion(format!("IO.Error constructor tag {tag} is unknown"))
     })?;
     if kind == LeanExceptionKind::UnexpectedEof {
-        return Ok((kind, None, None));
+        // Lean's `toString` reads only the tag of this field-less constructor.
+        return Ok(IoErrorFields {
+            kind,
+            os_code: None,
+            filename: None,
+            details: String::new(),
+            lean_layout: true,
+        });
     }
     // Every other constructor ends with `details : String`; constructors with two object
     // fields start with a file name (`String` or `Option String`); all but `userError`
@@ -149,31 +220,146 @@ fn decode_io_error_fields(
     }
     let has_code = kind != LeanExceptionKind::UserError;
     let ctor = err.expect_ctor(tag, fields, if has_code { 4 } else { 0 })?;
-    let _details = err.ctor_field(fields - 1)?.string()?;
-    let filename = if fields == 2 {
+    let details = err.ctor_field(fields - 1)?.string()?.to_owned();
+    let (filename, file_form) = if fields == 2 {
         file_name(err.ctor_field(0)?)?
     } else {
-        None
+        (None, FileField::None)
     };
     let os_code = if has_code { Some(ctor.u32(0)?) } else { None };
-    Ok((kind, os_code, filename.map(crate::error::bound_message)))
+    Ok(IoErrorFields {
+        lean_layout: file_form == kind.file_field(),
+        kind,
+        os_code,
+        filename: filename.map(crate::error::bound_message),
+        details: crate::error::bound_message(details),
+    })
 }
 
-/// A `String` or `Option String` file-name field.
-fn file_name(field: ObjRef<'_, '_>) -> LeanResult<Option<String>> {
+/// A `String` or `Option String` file-name field, and which of the two it is.
+fn file_name(field: ObjRef<'_, '_>) -> LeanResult<(Option<String>, FileField)> {
     if field.scalar() == Some(0) {
-        return Ok(None);
+        return Ok((None, FileField::OptionString));
     }
     if let Ok(name) = field.string() {
-        return Ok(Some(name.to_owned()));
+        return Ok((Some(name.to_owned()), FileField::String));
     }
     field.expect_ctor(1, 1, 0)?;
-    Ok(Some(field.ctor_field(0)?.string()?.to_owned()))
+    Ok((
+        Some(field.ctor_field(0)?.string()?.to_owned()),
+        FileField::OptionString,
+    ))
 }
 
 #[cfg(test)]
 mod tests {
-    use super::LeanExceptionKind;
+    #![allow(unsafe_code, clippy::unwrap_used, clippy::panic)]
+
+    use super::{LeanExceptionKind, decode_io_error};
+    use crate::abi::IntoLean;
+    use crate::error::LeanError;
+    use crate::runtime::LeanRuntime;
+    use crate::runtime::obj::Obj;
+
+    /// Constructor `tag` with `fields` and a zeroed 4-byte scalar area holding `code`.
+    fn io_error<'lean>(
+        runtime: &'lean LeanRuntime,
+        tag: u32,
+        fields: Vec<Obj<'lean>>,
+        code: u32,
+    ) -> Obj<'lean> {
+        // SAFETY: tag and field count within Lean's limits; every object field is set with
+        // an owned reference and the 4-byte scalar area is written before use.
+        unsafe {
+            #[allow(clippy::cast_possible_truncation)]
+            let raw = lean_rs_sys::lean_alloc_ctor(tag, fields.len() as u32, 4);
+            for (i, field) in fields.into_iter().enumerate() {
+                #[allow(clippy::cast_possible_truncation)]
+                lean_rs_sys::lean_ctor_set(raw, i as u32, field.into_raw());
+            }
+            let area = lean_rs_sys::lean_ctor_scalar_cptr(raw);
+            std::ptr::copy_nonoverlapping(code.to_ne_bytes().as_ptr(), area, 4);
+            Obj::from_owned_raw(runtime, raw)
+        }
+    }
+
+    fn text<'lean>(runtime: &'lean LeanRuntime, s: &str) -> Obj<'lean> {
+        s.into_lean(runtime).unwrap()
+    }
+
+    fn some<'lean>(runtime: &'lean LeanRuntime, s: &str) -> Obj<'lean> {
+        crate::abi::containers::ctor_with_fields(runtime, 1, [text(runtime, s)])
+    }
+
+    fn exception(err: LeanError) -> crate::error::LeanException {
+        match err {
+            LeanError::LeanException(exc) => exc,
+            other => panic!("expected an exception, got {other:?}"),
+        }
+    }
+
+    /// Layouts other than Lean 4.35's are decoded and rendered here, never handed to Lean's
+    /// `IO.Error.toString`, which reads fields by the constructor's declared layout (these
+    /// inputs crashed the process inside Lean before: the fuzz finding in docs/fuzzing.md).
+    #[test]
+    fn layouts_lean_does_not_expect_are_rendered_without_lean() {
+        let rt = LeanRuntime::init().unwrap();
+        let _attached = crate::runtime::LeanThreadGuard::attach(rt);
+        // inappropriateType (filename : Option String) with the file name missing.
+        let exc = exception(decode_io_error(io_error(rt, 15, vec![text(rt, "bad")], 21)));
+        assert_eq!(exc.kind(), LeanExceptionKind::InappropriateType);
+        assert_eq!(exc.message(), "inappropriateType (error code: 21): bad");
+        // alreadyExists with a `String` where Lean stores an `Option String`.
+        let exc = exception(decode_io_error(io_error(
+            rt,
+            0,
+            vec![text(rt, "f.txt"), text(rt, "exists")],
+            17,
+        )));
+        assert_eq!(exc.filename(), Some("f.txt"));
+        assert_eq!(
+            exc.message(),
+            "alreadyExists (f.txt) (error code: 17): exists"
+        );
+        // noFileOrDirectory with an `Option String` where Lean stores a `String`.
+        let exc = exception(decode_io_error(io_error(
+            rt,
+            11,
+            vec![some(rt, "g"), text(rt, "gone")],
+            2,
+        )));
+        assert_eq!(exc.filename(), Some("g"));
+        assert!(exc.message().starts_with("noFileOrDirectory (g)"));
+        // userError with a second field.
+        let exc = exception(decode_io_error(io_error(
+            rt,
+            18,
+            vec![text(rt, "x"), text(rt, "boom")],
+            0,
+        )));
+        assert_eq!(exc.message(), "userError (x): boom");
+    }
+
+    /// The exact layouts still get Lean's own message.
+    #[test]
+    fn lean_layouts_get_leans_message() {
+        let rt = LeanRuntime::init().unwrap();
+        let _attached = crate::runtime::LeanThreadGuard::attach(rt);
+        let exc = exception(decode_io_error(io_error(
+            rt,
+            11,
+            vec![text(rt, "g"), text(rt, "gone")],
+            2,
+        )));
+        assert_eq!(exc.filename(), Some("g"));
+        // Lean's wording, not ours.
+        assert!(
+            exc.message()
+                .starts_with("no such file or directory (error code: 2)"),
+            "{}",
+            exc.message()
+        );
+    }
 
     #[test]
     fn tags_follow_constructor_order() {

@@ -133,6 +133,25 @@ impl Lakefile {
     }
 }
 
+/// Reads lakefile `text` as `lakefile.lean` (`lean`) or `lakefile.toml` without touching
+/// the file system; the result's `path` is empty. The fuzz harness's entry point (the
+/// readers are otherwise reached only through [`Lakefile::load`]); not public API.
+#[doc(hidden)]
+pub fn fuzz_parse_lakefile(text: &str, lean: bool) -> Result<Lakefile, String> {
+    let parsed = if lean {
+        parse_lean(text)?
+    } else {
+        parse_toml(text)?
+    };
+    Ok(Lakefile {
+        path: PathBuf::new(),
+        package: parsed.package,
+        src_dir: parsed.src_dir,
+        libs: parsed.libs,
+        requires: parsed.requires,
+    })
+}
+
 #[derive(Default)]
 struct Parsed {
     package: Option<String>,

@@ -10,6 +10,8 @@ mod signature;
 
 pub use build::{LakeBuild, LakeTarget, build_lake_target, build_lake_target_quiet};
 pub use capability::{BuiltLeanCapability, CargoLeanCapability, screaming_snake};
+#[doc(hidden)]
+pub use lakefile::fuzz_parse_lakefile;
 pub use lakefile::{Glob, LakeRequire, Lakefile, LeanLibDecl};
 pub use manifest::{
     CAPABILITY_MANIFEST_LIMIT, CAPABILITY_MANIFEST_SCHEMA, CAPABILITY_MANIFEST_SCHEMA_V1,
