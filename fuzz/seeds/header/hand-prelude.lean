@@ -1,0 +1,3 @@
+prelude
+import LeanRsPrelude.Core
+/-! not a comment for the header -/
