@@ -4,9 +4,9 @@
 //! The C signature is chosen from the Lean-level types the parent sent, one C type per
 //! argument; `exported` compares it with the capability manifest's recorded signature, so a
 //! request that does not match the export is refused before anything is called. Calls are
-//! monomorphized over the C types: any mix for up to two arguments, all-object arguments for
-//! three and four, and for streams the `(handle trampoline : USize)` prefix plus up to two
-//! arguments of any C type.
+//! monomorphized over the C types: any mix for up to two arguments; three or four arguments of
+//! `UInt64`/`USize`/object types with a `UInt8`/`UInt64`/`USize`/object result; and for
+//! streams the `(handle trampoline : USize)` prefix plus up to two arguments of any C type.
 
 #![allow(unsafe_code)]
 // The monomorphized leaves name their arguments after their type parameters.
@@ -331,6 +331,40 @@ macro_rules! with_class {
     };
 }
 
+/// [`with_class!`] over the classes wider calls support (`UInt64`, `USize`, objects; results
+/// also `UInt8`); `$else` for the rest.
+macro_rules! with_narrow {
+    ($class:expr, $T:ident, $body:expr, $else:expr) => {
+        match $class {
+            CClass::U64 => {
+                type $T = u64;
+                $body
+            }
+            CClass::USize => {
+                type $T = usize;
+                $body
+            }
+            CClass::Obj => {
+                type $T = LeanObject<'static>;
+                $body
+            }
+            _ => $else,
+        }
+    };
+}
+
+macro_rules! with_narrow_ret {
+    ($class:expr, $T:ident, $body:expr, $else:expr) => {
+        match $class {
+            CClass::U8 => {
+                type $T = u8;
+                $body
+            }
+            other => with_narrow!(other, $T, $body, $else),
+        }
+    };
+}
+
 struct Ctx<'m, 'cap> {
     module: &'m LeanModule<'static, 'cap>,
     export: &'m str,
@@ -447,6 +481,12 @@ fn result_class(expect: Expect) -> CClass {
     }
 }
 
+fn unsupported(classes: &[CClass], result: CClass) -> Result<LeanWorkerValue, CallFailure> {
+    Err(invalid(format!(
+        "unsupported call shape {classes:?} -> {result:?}: up to two arguments of any type, or three or four of UInt64/USize/object types with a UInt8/UInt64/USize/object result"
+    )))
+}
+
 /// Calls `export` with `args` typed by `params`, expecting `expect`.
 pub(super) fn call(
     module: &LeanModule<'static, '_>,
@@ -473,17 +513,54 @@ pub(super) fn call(
             A,
             with_class!(*b, B, with_class!(r, R, leaf2::<A, B, R>(&ctx, args)))
         ),
-        [CClass::Obj, CClass::Obj, CClass::Obj] => {
-            type O = LeanObject<'static>;
-            with_class!(r, R, leaf3::<O, O, O, R>(&ctx, args))
-        }
-        [CClass::Obj, CClass::Obj, CClass::Obj, CClass::Obj] => {
-            type O = LeanObject<'static>;
-            with_class!(r, R, leaf4::<O, O, O, O, R>(&ctx, args))
-        }
-        _ => Err(invalid(format!(
-            "unsupported call shape {classes:?}: up to two arguments of any type, or three or four object-typed ones"
-        ))),
+        [a, b, c] => with_narrow!(
+            *a,
+            A,
+            with_narrow!(
+                *b,
+                B,
+                with_narrow!(
+                    *c,
+                    C,
+                    with_narrow_ret!(
+                        r,
+                        R,
+                        leaf3::<A, B, C, R>(&ctx, args),
+                        unsupported(&classes, r)
+                    ),
+                    unsupported(&classes, r)
+                ),
+                unsupported(&classes, r)
+            ),
+            unsupported(&classes, r)
+        ),
+        [a, b, c, d] => with_narrow!(
+            *a,
+            A,
+            with_narrow!(
+                *b,
+                B,
+                with_narrow!(
+                    *c,
+                    C,
+                    with_narrow!(
+                        *d,
+                        D,
+                        with_narrow_ret!(
+                            r,
+                            R,
+                            leaf4::<A, B, C, D, R>(&ctx, args),
+                            unsupported(&classes, r)
+                        ),
+                        unsupported(&classes, r)
+                    ),
+                    unsupported(&classes, r)
+                ),
+                unsupported(&classes, r)
+            ),
+            unsupported(&classes, r)
+        ),
+        _ => unsupported(&classes, r),
     }
 }
 
