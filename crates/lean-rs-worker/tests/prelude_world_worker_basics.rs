@@ -200,3 +200,15 @@ fn prelude_world_worker_cycle_replaces_the_child_and_reopens_capabilities() {
     drop(worker);
     common::assert_no_children_left();
 }
+
+#[test]
+fn prelude_world_worker_the_default_child_is_found_and_shuts_down_cleanly() {
+    // Tests run from target/<profile>/deps; the child is in target/<profile>.
+    let launcher = lean_rs_worker::LeanWorkerLocalLauncher::default_child().unwrap();
+    assert!(launcher.program().ends_with("lean-rs-worker-child"));
+    let config = lean_rs_worker::LeanWorkerConfig::new(launcher);
+    let (worker, _capability) = common::fixture_worker(config);
+    let status = worker.shutdown(std::time::Duration::from_secs(5)).unwrap();
+    assert_eq!(status.code, Some(0), "{status}");
+    common::assert_no_children_left();
+}

@@ -227,3 +227,29 @@ fn prelude_world_worker_a_slow_sink_gets_backpressure_not_unbounded_buffering() 
         .unwrap();
     assert_eq!((summary.rows, slow.0), (2000, 2000));
 }
+
+#[test]
+fn prelude_world_worker_a_token_cancelled_before_the_stream_starts_stops_it_at_once() {
+    let (mut worker, capability) = common::fixture_worker(common::config());
+    let token = LeanWorkerCancellationToken::new();
+    token.cancel();
+    let started = Instant::now();
+    let mut sink = LeanWorkerCommitBuffer::new();
+    let err = rows()
+        .run(
+            &mut worker,
+            &capability,
+            vec![V::nat(u64::MAX)],
+            &mut sink,
+            Some(&token),
+        )
+        .unwrap_err();
+    assert_eq!(err, LeanWorkerError::Cancelled);
+    assert!(started.elapsed() < Duration::from_secs(1));
+    assert!(sink.committed().is_empty());
+    assert_eq!(
+        worker.generation(),
+        1,
+        "no restart: the child stopped at its first row"
+    );
+}

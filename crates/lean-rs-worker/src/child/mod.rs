@@ -103,10 +103,11 @@ impl Out {
     }
 }
 
-/// The stream currently running, for `Cancel` frames.
+/// The request the parent last asked to cancel (request ids start at 1, so 0 is none). A
+/// `Cancel` frame may arrive before the stream it names has started; the stream's callback
+/// compares against its own id, so the order does not matter.
 struct StreamSlot {
-    request: AtomicU64,
-    cancelled: AtomicBool,
+    cancel: AtomicU64,
 }
 
 /// [`fds::adopt`] for the fault child.
@@ -187,8 +188,7 @@ pub fn run_worker_child() -> ExitCode {
         return fail("the parent closed the reply pipe", EXIT_PEER_GONE);
     }
     let slot = Arc::new(StreamSlot {
-        request: AtomicU64::new(0),
-        cancelled: AtomicBool::new(false),
+        cancel: AtomicU64::new(0),
     });
     let (requests_tx, requests) = sync_channel(REQUEST_QUEUE);
     let reader_slot = slot.clone();
@@ -244,9 +244,7 @@ fn read_requests(
                 }
             }
             FrameKind::Cancel => {
-                if slot.request.load(Ordering::Acquire) == frame.request {
-                    slot.cancelled.store(true, Ordering::Release);
-                }
+                slot.cancel.store(frame.request, Ordering::Release);
             }
             other => {
                 let _ = requests.send(Inbound::Violation(format!(
@@ -384,8 +382,6 @@ fn handle(
             let module = capability(capabilities, index)?
                 .module()
                 .map_err(|e| call::lean_failure(&e))?;
-            slot.cancelled.store(false, Ordering::Release);
-            slot.request.store(id, Ordering::Release);
             let rows = Arc::new(AtomicU64::new(0));
             let write_failed = Arc::new(AtomicBool::new(false));
             let (sink_out, sink_slot, sink_rows, sink_failed) = (
@@ -395,7 +391,7 @@ fn handle(
                 write_failed.clone(),
             );
             let handle = LeanCallbackHandle::<LeanStringEvent>::register(move |event| {
-                if sink_slot.cancelled.load(Ordering::Acquire) {
+                if sink_slot.cancel.load(Ordering::Acquire) == id {
                     return LeanCallbackFlow::Stop;
                 }
                 if sink_out.row(id, &event.value).is_err() {
@@ -409,7 +405,6 @@ fn handle(
             let status =
                 call::call_stream(&module, runtime, &export, handle.abi_parts(), &params, args);
             drop(handle);
-            slot.request.store(0, Ordering::Release);
             let status = status?;
             if write_failed.load(Ordering::Acquire) {
                 return Err((
@@ -417,7 +412,7 @@ fn handle(
                     "a row did not fit in one frame (or the reply pipe failed)".to_owned(),
                 ));
             }
-            let cancelled = slot.cancelled.swap(false, Ordering::AcqRel);
+            let cancelled = slot.cancel.load(Ordering::Acquire) == id;
             let ok = status == LeanCallbackStatus::Ok.as_u8()
                 || (cancelled && status == LeanCallbackStatus::Stopped.as_u8());
             if !ok {
