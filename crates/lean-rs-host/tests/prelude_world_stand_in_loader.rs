@@ -92,3 +92,39 @@ fn prelude_world_stand_in_loader_opens_the_stand_in_and_its_consumer_library() {
         "{err}"
     );
 }
+
+#[test]
+fn prelude_world_stand_in_capability_exports_are_checked_typed_calls() {
+    let host = stand_in::host();
+    let caps = host
+        .load_capabilities_from_manifest(stand_in::manifest("lean-rs-decls", "LeanRsDecls"))
+        .unwrap();
+    let mut s = caps.session(&["LeanRsDecls"], None, None).unwrap();
+    let before = s.stats().ffi_calls;
+    let err = s
+        .capability_export::<(u64,), u64>("lean_rs_decls_nowhere", None)
+        .unwrap_err();
+    assert_eq!(err.code(), LeanDiagnosticCode::SymbolLookup, "{err}");
+    assert_eq!(
+        s.stats().ffi_calls,
+        before,
+        "a failed lookup dispatches nothing"
+    );
+    // The consumer's compiled `LeanRsDecls.double`, typed and checked against its manifest.
+    let double = s
+        .capability_export::<(lean_rs::LeanNat<u64>,), lean_rs::LeanNat<u64>>(
+            "lp_lean_x2drs_x2ddecls_LeanRsDecls_double",
+            None,
+        )
+        .unwrap();
+    assert_eq!(double.call(lean_rs::LeanNat(21)).unwrap().0, 42);
+    assert_eq!(s.stats().ffi_calls, before + 1);
+    let mismatch = s
+        .capability_export::<(u64,), u64>("lp_lean_x2drs_x2ddecls_LeanRsDecls_double", None)
+        .unwrap_err();
+    assert_eq!(
+        mismatch.code(),
+        LeanDiagnosticCode::SignatureMismatch,
+        "{mismatch}"
+    );
+}

@@ -16,7 +16,9 @@ pub mod wire;
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 
-use lean_rs::{LeanBuiltCapability, LeanCapability, LeanModule, LeanResult, LeanRuntime};
+use lean_rs::{
+    LeanBuiltCapability, LeanCapability, LeanLibraryDependency, LeanModule, LeanResult, LeanRuntime,
+};
 use lean_toolchain::lake::NamingConvention;
 
 pub use cancellation::LeanCancellationToken;
@@ -26,6 +28,11 @@ pub use progress::{LeanProgressEvent, LeanProgressSink};
 pub use session::{LeanDeclarationFilter, LeanSession, LeanSourceRange, SessionStats};
 
 use contract::{Contract, HostContract};
+
+/// The bundled generic interop package the host shims require.
+const INTEROP_SHIM_PACKAGE: &str = "lean_rs_interop_shims";
+/// Its library (and root module).
+const INTEROP_SHIM_LIBRARY: &str = "LeanRsInterop";
 
 /// Environment variable naming a prebuilt host shim library, used when no library was set
 /// with [`LeanHost::with_shim_library`].
@@ -164,25 +171,34 @@ impl<'lean> LeanHost<'lean> {
         LeanCapabilities::open(self, None)
     }
 
-    /// The shim library to open: the explicit one, `$LEAN_RS_HOST_SHIMS`, or the bundled
-    /// package built with Lake (needs a full toolchain).
-    fn locate_shims(&self) -> LeanResult<PathBuf> {
+    /// The shim library to open and the libraries to open before it: the explicit one,
+    /// `$LEAN_RS_HOST_SHIMS` (both self-contained), or the bundled package built with Lake
+    /// (needs a full toolchain), which needs the bundled generic interop package first.
+    fn locate_shims(&self) -> LeanResult<(PathBuf, Vec<LeanLibraryDependency>)> {
         if let Some(path) = &self.shim_library {
-            return Ok(path.clone());
+            return Ok((path.clone(), Vec::new()));
         }
         if let Some(path) = std::env::var_os(LEAN_RS_HOST_SHIMS_ENV) {
-            return Ok(PathBuf::from(path));
+            return Ok((PathBuf::from(path), Vec::new()));
         }
-        let bundled = Path::new(env!("CARGO_MANIFEST_DIR")).join("shims/lean-rs-host-shims");
-        lean_toolchain::lake::build_lake_target_quiet(&bundled, HOST_SHIM_LIBRARY)
-            .map(|build| build.dylib)
-            .map_err(|diag| {
-                errors::loader(format!(
-                    "lean-rs-host: cannot build the bundled host shims in {} ({}); install a full Lean toolchain or set {LEAN_RS_HOST_SHIMS_ENV}",
-                    bundled.display(),
-                    first_line(&diag.to_string())
-                ))
-            })
+        let shims = Path::new(env!("CARGO_MANIFEST_DIR")).join("shims");
+        let build = |dir: &Path, lib: &str| {
+            lean_toolchain::lake::build_lake_target_quiet(dir, lib)
+                .map(|build| build.dylib)
+                .map_err(|diag| {
+                    errors::loader(format!(
+                        "lean-rs-host: cannot build the bundled {lib} in {} ({}); install a full Lean toolchain or set {LEAN_RS_HOST_SHIMS_ENV}",
+                        dir.display(),
+                        first_line(&diag.to_string())
+                    ))
+                })
+        };
+        let interop = build(&shims.join("lean-rs-interop-shims"), INTEROP_SHIM_LIBRARY)?;
+        let host = build(&shims.join("lean-rs-host-shims"), HOST_SHIM_LIBRARY)?;
+        let dependency = LeanLibraryDependency::path(interop)
+            .export_symbols_for_dependents()
+            .initializer(INTEROP_SHIM_PACKAGE, INTEROP_SHIM_LIBRARY);
+        Ok((host, vec![dependency]))
     }
 }
 
@@ -215,7 +231,7 @@ impl<'lean, 'h> LeanCapabilities<'lean, 'h> {
         let _span =
             tracing::info_span!(target: "lean_rs_host", "lean_rs.host.load_capabilities").entered();
         let contract = HostContract::bundled().map_err(errors::internal)?;
-        let dylib = host.locate_shims()?;
+        let (dylib, dependencies) = host.locate_shims()?;
         if !dylib.is_file() {
             return Err(errors::loader(format!(
                 "lean-rs-host: host shim library {} is missing; build it (`lake build {HOST_SHIM_LIBRARY}:shared`) or point {LEAN_RS_HOST_SHIMS_ENV} at it",
@@ -225,6 +241,9 @@ impl<'lean, 'h> LeanCapabilities<'lean, 'h> {
         let mut built = LeanBuiltCapability::path(&dylib)
             .package(HOST_SHIM_PACKAGE)
             .module(HOST_SHIM_LIBRARY);
+        for dependency in dependencies {
+            built = built.dependency(dependency);
+        }
         for row in contract.rows() {
             // SAFETY: the rows are the bundled ABI table, which scripts/lean-check holds to the
             // prototypes the real Lean compiler emits for the shims (and the stand-in's test to

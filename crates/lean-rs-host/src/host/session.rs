@@ -824,4 +824,28 @@ impl<'lean, 'c> LeanSession<'lean, 'c> {
         self.bump(start, 0);
         Ok(r)
     }
+
+    /// A typed export of the consumer capability library (function exports beyond the host
+    /// contract), checked against the library's recorded signatures like any
+    /// [`LeanModule::exported`](lean_rs::LeanModule::exported) lookup; counted in the
+    /// session's stats and traced (`lean_rs.host.session.call_capability`). Call it with the
+    /// handle's `call`.
+    ///
+    /// # Errors
+    /// `lean_rs.cancelled`; no consumer library; a missing symbol or a signature mismatch.
+    pub fn capability_export<Args, R>(
+        &mut self,
+        name: &str,
+        cancellation: Option<&LeanCancellationToken>,
+    ) -> LeanResult<lean_rs::LeanExported<'lean, 'c, Args, R>>
+    where
+        Args: lean_rs::LeanArgs<'lean>,
+        R: lean_rs::DecodeCallResult<'lean>,
+    {
+        let _span = tracing::debug_span!(target: "lean_rs_host", "lean_rs.host.session.call_capability", symbol = name, arity = Args::ARITY).entered();
+        cancellation::check(cancellation, "call_capability")?;
+        let export = self.caps.consumer_module()?.exported::<Args, R>(name)?;
+        self.stats.ffi_calls += 1;
+        Ok(export)
+    }
 }
