@@ -123,6 +123,8 @@ pub enum LeanWorkerRestartReason {
     ProtocolViolation,
     /// A stream was cancelled but the child did not stop in time.
     Cancelled,
+    /// A pool policy (idle time, RSS ceiling) replaced a warm child.
+    Policy(String),
 }
 
 impl fmt::Display for LeanWorkerRestartReason {
@@ -133,6 +135,7 @@ impl fmt::Display for LeanWorkerRestartReason {
             Self::FatalExit(kind) => write!(f, "fatal exit: {kind:?}"),
             Self::ProtocolViolation => write!(f, "protocol violation"),
             Self::Cancelled => write!(f, "cancellation"),
+            Self::Policy(why) => write!(f, "pool policy: {why}"),
         }
     }
 }
@@ -199,6 +202,9 @@ pub enum LeanWorkerError {
     /// Bad caller input (an argument that does not match the signature, …).
     #[error("lean-rs-worker: {0}")]
     InvalidRequest(String),
+    /// A pool could not admit the work in time, or at all (worker limit, RSS budget).
+    #[error("lean-rs-worker: pool admission: {0}")]
+    Admission(String),
 }
 
 impl LeanWorkerError {
@@ -217,6 +223,7 @@ impl LeanWorkerError {
             Self::RowDecode { .. } => "lean_rs_worker.row_decode",
             Self::Codec { .. } => "lean_rs_worker.codec",
             Self::InvalidRequest(_) => "lean_rs_worker.invalid_request",
+            Self::Admission(_) => "lean_rs_worker.admission",
         }
     }
 

@@ -39,6 +39,11 @@ pub trait LeanWorkerChildControl: Send + fmt::Debug {
     fn kill(&mut self) -> io::Result<()>;
     /// The exit status if the child has ended.
     fn try_wait(&mut self) -> io::Result<Option<LeanWorkerExitStatus>>;
+    /// The child's resident set size in KiB, when the launcher can sample it (best effort;
+    /// `None` means unavailable, not zero).
+    fn rss_kib(&self) -> Option<u64> {
+        None
+    }
 }
 
 /// A started child: protocol streams, diagnostic streams and control.
@@ -222,6 +227,14 @@ impl LeanWorkerChildControl for LocalChild {
             code: status.code(),
             signal: status.signal(),
         }))
+    }
+
+    fn rss_kib(&self) -> Option<u64> {
+        let status = std::fs::read_to_string(format!("/proc/{}/status", self.child.id())).ok()?;
+        status
+            .lines()
+            .find_map(|line| line.strip_prefix("VmRSS:"))
+            .and_then(|rest| rest.split_whitespace().next()?.parse().ok())
     }
 }
 

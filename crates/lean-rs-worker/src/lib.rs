@@ -22,6 +22,7 @@ pub mod __fault {
 }
 mod fault;
 mod launcher;
+mod pool;
 mod protocol;
 mod value;
 mod worker;
@@ -37,6 +38,10 @@ pub use error::{
 pub use launcher::{
     LeanWorkerChildControl, LeanWorkerLaunch, LeanWorkerLauncher, LeanWorkerLocalLauncher,
     LeanWorkerTransport, WORKER_CHILD_ENV,
+};
+pub use pool::{
+    LeanWorkerLease, LeanWorkerPool, LeanWorkerPoolConfig, LeanWorkerPoolSnapshot,
+    LeanWorkerSessionKey,
 };
 pub use protocol::DEFAULT_MAX_FRAME_BYTES;
 pub use value::{LeanWorkerSignature, LeanWorkerType, LeanWorkerValue};

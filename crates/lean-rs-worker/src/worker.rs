@@ -852,7 +852,12 @@ impl LeanWorker {
     /// Replaces the child now (e.g. to reset Lean's process-global memory), recording
     /// `reason`. The new child reopens every capability.
     pub fn cycle(&mut self, reason: impl Into<String>) -> LeanWorkerResult<()> {
-        self.discard(LeanWorkerRestartReason::Explicit(bound(reason.into())));
+        self.replace(LeanWorkerRestartReason::Explicit(bound(reason.into())))
+    }
+
+    /// Replaces the child now for `reason`.
+    pub(crate) fn replace(&mut self, reason: LeanWorkerRestartReason) -> LeanWorkerResult<()> {
+        self.discard(reason);
         self.ensure_live()
     }
 
@@ -877,6 +882,16 @@ impl LeanWorker {
     /// How many children this worker has started.
     pub fn generation(&self) -> u64 {
         self.generation
+    }
+
+    /// The running child's resident set size in KiB, when its launcher can sample it.
+    pub fn child_rss_kib(&self) -> Option<u64> {
+        self.live.as_ref().and_then(|live| live.control.rss_kib())
+    }
+
+    /// The capabilities this worker opens in every child, in order.
+    pub fn capability_manifests(&self) -> &[PathBuf] {
+        &self.capabilities
     }
 
     /// Whether a child is running (a failed one is replaced at the next request).

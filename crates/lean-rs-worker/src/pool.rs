@@ -1,0 +1,384 @@
+//! A bounded local pool of workers, leased by session key.
+
+use std::collections::BTreeMap;
+use std::path::PathBuf;
+use std::sync::{Arc, Condvar, Mutex, MutexGuard, PoisonError};
+use std::time::{Duration, Instant};
+
+use crate::error::{LeanWorkerError, LeanWorkerRestartReason, LeanWorkerResult};
+use crate::worker::{LeanWorker, LeanWorkerCapability, LeanWorkerConfig};
+
+/// What makes a warm worker reusable for a piece of work: the capabilities it has open, in
+/// order. (Import sets and metadata expectations join it with the host-session adapter.)
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct LeanWorkerSessionKey {
+    manifests: Vec<PathBuf>,
+}
+
+impl LeanWorkerSessionKey {
+    /// A key for workers with exactly these capability manifests open, in this order.
+    pub fn new(manifests: impl IntoIterator<Item = impl Into<PathBuf>>) -> Self {
+        Self {
+            manifests: manifests.into_iter().map(Into::into).collect(),
+        }
+    }
+}
+
+/// Pool limits and policies.
+#[derive(Clone, Debug)]
+pub struct LeanWorkerPoolConfig {
+    worker: LeanWorkerConfig,
+    max_workers: usize,
+    queue_wait_timeout: Duration,
+    idle_cycle_after: Option<Duration>,
+    per_worker_rss_ceiling_kib: Option<u64>,
+    max_total_child_rss_kib: Option<u64>,
+}
+
+impl LeanWorkerPoolConfig {
+    /// Up to `max_workers` (at least 1) children started with `worker`; 30 s admission wait.
+    pub fn new(worker: LeanWorkerConfig, max_workers: usize) -> Self {
+        Self {
+            worker,
+            max_workers: max_workers.max(1),
+            queue_wait_timeout: Duration::from_secs(30),
+            idle_cycle_after: None,
+            per_worker_rss_ceiling_kib: None,
+            max_total_child_rss_kib: None,
+        }
+    }
+
+    /// How long [`LeanWorkerPool::lease`] waits for a free slot.
+    #[must_use]
+    pub fn queue_wait_timeout(mut self, timeout: Duration) -> Self {
+        self.queue_wait_timeout = timeout;
+        self
+    }
+
+    /// Replace a warm worker that sat idle this long before leasing it again.
+    #[must_use]
+    pub fn idle_cycle_after(mut self, idle: Duration) -> Self {
+        self.idle_cycle_after = Some(idle);
+        self
+    }
+
+    /// Replace a warm worker whose sampled RSS reached this before leasing it again.
+    #[must_use]
+    pub fn per_worker_rss_ceiling_kib(mut self, kib: u64) -> Self {
+        self.per_worker_rss_ceiling_kib = Some(kib);
+        self
+    }
+
+    /// Refuse to start another worker while the known total child RSS is at least this.
+    #[must_use]
+    pub fn max_total_child_rss_kib(mut self, kib: u64) -> Self {
+        self.max_total_child_rss_kib = Some(kib);
+        self
+    }
+}
+
+struct Warm {
+    worker: LeanWorker,
+    key: LeanWorkerSessionKey,
+    capabilities: Vec<LeanWorkerCapability>,
+    idle_since: Instant,
+}
+
+#[derive(Default)]
+struct State {
+    idle: Vec<Warm>,
+    /// Workers alive in total (idle + leased).
+    workers: usize,
+    leased: usize,
+    waiting: usize,
+    /// Last RSS sample of each leased worker, by lease number.
+    leased_rss: BTreeMap<u64, u64>,
+    next_lease: u64,
+    started: u64,
+    policy_restarts: u64,
+    failures: u64,
+}
+
+struct Shared {
+    config: LeanWorkerPoolConfig,
+    state: Mutex<State>,
+    freed: Condvar,
+}
+
+impl Shared {
+    fn lock(&self) -> MutexGuard<'_, State> {
+        self.state.lock().unwrap_or_else(PoisonError::into_inner)
+    }
+}
+
+/// A bounded set of local workers. Work leases a worker for a [`LeanWorkerSessionKey`]: a warm
+/// one with the same capabilities when there is one, else a new child (within
+/// `max_workers` and the RSS budget), waiting up to `queue_wait_timeout` for a slot. Which
+/// child serves a lease, and its process identity, stay hidden.
+#[derive(Clone)]
+pub struct LeanWorkerPool {
+    shared: Arc<Shared>,
+}
+
+impl std::fmt::Debug for LeanWorkerPool {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("LeanWorkerPool")
+            .field("snapshot", &self.snapshot())
+            .finish()
+    }
+}
+
+/// Counters of a pool at one moment.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct LeanWorkerPoolSnapshot {
+    /// Live workers (idle + leased).
+    pub workers: usize,
+    /// Warm idle workers.
+    pub idle: usize,
+    /// Leased workers.
+    pub leased: usize,
+    /// Callers waiting for a slot.
+    pub waiting: usize,
+    /// Children started by the pool.
+    pub started: u64,
+    /// Warm workers replaced by pool policy (idle time, RSS ceiling).
+    pub policy_restarts: u64,
+    /// Leases returned with a dead child (it was dropped, not reused).
+    pub failures: u64,
+    /// Known total RSS of the children in KiB (idle workers sampled now, leased ones when
+    /// leased); `None` when no sample was available.
+    pub known_child_rss_kib: Option<u64>,
+}
+
+impl LeanWorkerPool {
+    /// An empty pool; children start on demand.
+    pub fn new(config: LeanWorkerPoolConfig) -> Self {
+        Self {
+            shared: Arc::new(Shared {
+                config,
+                state: Mutex::new(State::default()),
+                freed: Condvar::new(),
+            }),
+        }
+    }
+
+    fn known_rss(state: &State) -> Option<u64> {
+        let samples: Vec<u64> = state
+            .idle
+            .iter()
+            .filter_map(|warm| warm.worker.child_rss_kib())
+            .chain(state.leased_rss.values().copied())
+            .collect();
+        (!samples.is_empty()).then(|| samples.iter().sum())
+    }
+
+    /// Leases a worker with `key`'s capabilities open.
+    pub fn lease(&self, key: &LeanWorkerSessionKey) -> LeanWorkerResult<LeanWorkerLease> {
+        let config = &self.shared.config;
+        let deadline = Instant::now() + config.queue_wait_timeout;
+        let mut state = self.shared.lock();
+        loop {
+            if let Some(at) = state.idle.iter().position(|warm| warm.key == *key) {
+                let mut warm = state.idle.swap_remove(at);
+                state.leased += 1;
+                let lease = state.next_lease;
+                state.next_lease += 1;
+                drop(state);
+                if let Err(err) = self.apply_policy(&mut warm) {
+                    self.forget(lease, true);
+                    return Err(err);
+                }
+                return Ok(self.wrap(lease, warm));
+            }
+            let budget_full = config
+                .max_total_child_rss_kib
+                .is_some_and(|budget| Self::known_rss(&state).is_some_and(|known| known >= budget));
+            if state.workers < config.max_workers && !budget_full {
+                state.workers += 1;
+                state.leased += 1;
+                state.started += 1;
+                let lease = state.next_lease;
+                state.next_lease += 1;
+                drop(state);
+                return match self.start(key) {
+                    Ok(warm) => Ok(self.wrap(lease, warm)),
+                    Err(err) => {
+                        self.forget(lease, true);
+                        Err(err)
+                    }
+                };
+            }
+            if !state.idle.is_empty() {
+                // Every warm worker has another key: retire one to make room (a slot, or
+                // memory) for this key.
+                let retired = state.idle.remove(0);
+                state.workers -= 1;
+                drop(state);
+                drop(retired);
+                state = self.shared.lock();
+                continue;
+            }
+            if budget_full && state.leased == 0 {
+                return Err(LeanWorkerError::Admission(
+                    "the child RSS budget is exhausted".into(),
+                ));
+            }
+            let now = Instant::now();
+            if now >= deadline {
+                return Err(LeanWorkerError::Admission(format!(
+                    "no worker free within {:?} ({} of {} leased)",
+                    config.queue_wait_timeout, state.leased, config.max_workers
+                )));
+            }
+            state.waiting += 1;
+            let (guard, _) = self
+                .shared
+                .freed
+                .wait_timeout(state, deadline - now)
+                .unwrap_or_else(PoisonError::into_inner);
+            state = guard;
+            state.waiting -= 1;
+        }
+    }
+
+    fn start(&self, key: &LeanWorkerSessionKey) -> LeanWorkerResult<Warm> {
+        let mut worker = LeanWorker::spawn(self.shared.config.worker.clone())?;
+        let capabilities = key
+            .manifests
+            .iter()
+            .map(|manifest| worker.open_capability(manifest))
+            .collect::<LeanWorkerResult<Vec<_>>>()?;
+        Ok(Warm {
+            worker,
+            key: key.clone(),
+            capabilities,
+            idle_since: Instant::now(),
+        })
+    }
+
+    fn apply_policy(&self, warm: &mut Warm) -> LeanWorkerResult<()> {
+        let config = &self.shared.config;
+        let reason = if config
+            .idle_cycle_after
+            .is_some_and(|idle| warm.idle_since.elapsed() >= idle)
+        {
+            Some("idle".to_owned())
+        } else {
+            config.per_worker_rss_ceiling_kib.and_then(|ceiling| {
+                warm.worker
+                    .child_rss_kib()
+                    .filter(|rss| *rss >= ceiling)
+                    .map(|rss| format!("RSS {rss} KiB reached the {ceiling} KiB ceiling"))
+            })
+        };
+        if let Some(reason) = reason {
+            tracing::info!(target: "lean_rs_worker", %reason, "pool replaces a warm worker");
+            self.shared.lock().policy_restarts += 1;
+            warm.worker
+                .replace(LeanWorkerRestartReason::Policy(reason))?;
+        }
+        Ok(())
+    }
+
+    fn wrap(&self, lease: u64, warm: Warm) -> LeanWorkerLease {
+        if let Some(rss) = warm.worker.child_rss_kib() {
+            self.shared.lock().leased_rss.insert(lease, rss);
+        }
+        LeanWorkerLease {
+            pool: self.clone(),
+            lease,
+            warm: Some(warm),
+        }
+    }
+
+    /// A lease ended without a reusable worker.
+    fn forget(&self, lease: u64, failed: bool) {
+        let mut state = self.shared.lock();
+        state.leased -= 1;
+        state.workers -= 1;
+        state.leased_rss.remove(&lease);
+        if failed {
+            state.failures += 1;
+        }
+        drop(state);
+        self.shared.freed.notify_one();
+    }
+
+    fn give_back(&self, lease: u64, mut warm: Warm) {
+        if !warm.worker.is_alive() {
+            // The child died or timed out during the lease: drop it rather than keep a worker
+            // whose replacement would restart on the next request anyway.
+            self.forget(lease, true);
+            return;
+        }
+        warm.idle_since = Instant::now();
+        let mut state = self.shared.lock();
+        state.leased -= 1;
+        state.leased_rss.remove(&lease);
+        state.idle.push(warm);
+        drop(state);
+        self.shared.freed.notify_one();
+    }
+
+    /// Counters now.
+    pub fn snapshot(&self) -> LeanWorkerPoolSnapshot {
+        let state = self.shared.lock();
+        LeanWorkerPoolSnapshot {
+            workers: state.workers,
+            idle: state.idle.len(),
+            leased: state.leased,
+            waiting: state.waiting,
+            started: state.started,
+            policy_restarts: state.policy_restarts,
+            failures: state.failures,
+            known_child_rss_kib: Self::known_rss(&state),
+        }
+    }
+}
+
+/// Exclusive use of one pooled worker; returned to the pool when dropped.
+pub struct LeanWorkerLease {
+    pool: LeanWorkerPool,
+    lease: u64,
+    warm: Option<Warm>,
+}
+
+impl std::fmt::Debug for LeanWorkerLease {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("LeanWorkerLease")
+            .field("lease", &self.lease)
+            .finish_non_exhaustive()
+    }
+}
+
+impl LeanWorkerLease {
+    /// The leased worker, for typed calls, commands and streams.
+    ///
+    /// # Panics
+    /// Never: the lease holds its worker until it is dropped.
+    #[allow(clippy::expect_used)]
+    pub fn worker(&mut self) -> &mut LeanWorker {
+        // `warm` is `Some` from construction (`LeanWorkerPool::wrap`) until `Drop` takes it,
+        // and no method can run after `Drop`: this cannot fire.
+        &mut self
+            .warm
+            .as_mut()
+            .expect("a lease holds its worker until dropped")
+            .worker
+    }
+
+    /// The capabilities of the session key, in key order.
+    pub fn capabilities(&self) -> &[LeanWorkerCapability] {
+        self.warm
+            .as_ref()
+            .map_or(&[], |warm| warm.capabilities.as_slice())
+    }
+}
+
+impl Drop for LeanWorkerLease {
+    fn drop(&mut self) {
+        if let Some(warm) = self.warm.take() {
+            self.pool.give_back(self.lease, warm);
+        }
+    }
+}
