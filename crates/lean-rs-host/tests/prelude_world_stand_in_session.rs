@@ -156,8 +156,16 @@ fn prelude_world_stand_in_elaborates_good_and_ill_typed_terms() {
     s.elaborate("LeanRsDecls.double 2", Some(&nat), &opts, None)
         .unwrap()
         .unwrap();
-    let bool_ty = s.declaration_type("LeanRsDecls.isEven_four", None).unwrap();
-    assert!(bool_ty.is_some());
+    // Ill-typed against the expected type: Lean's own mismatch, at the term's position.
+    let failure = s
+        .elaborate("LeanRsDecls.Color.red", Some(&nat), &opts, None)
+        .unwrap()
+        .unwrap_err();
+    let d = &failure.diagnostics()[0];
+    assert!(d.message().contains("mismatch"), "{failure}");
+    assert!(d.message().contains("Color"), "{failure}");
+    let pos = d.position().unwrap();
+    assert_eq!((pos.line, pos.column), (1, 1), "{failure}");
     let failure = s
         .elaborate(
             "LeanRsDecls.double LeanRsDecls.Color.red",
@@ -218,4 +226,21 @@ fn prelude_world_stand_in_kernel_checks_good_wrong_and_sorry_proofs() {
     let d = &failure.diagnostics()[0];
     assert!(d.message().contains("Type mismatch"), "{failure}");
     assert_eq!(d.position().unwrap().line, 1, "{failure}");
+}
+
+#[test]
+fn prelude_world_stand_in_a_missing_module_fails_the_import_with_leans_error() {
+    let host = stand_in::host();
+    let caps = host.load_host_capabilities().unwrap();
+    let err = caps
+        .session(&["LeanRsDecls.Nowhere"], None, None)
+        .unwrap_err();
+    assert!(
+        matches!(err, lean_rs::LeanError::LeanException(_)),
+        "{err:?}"
+    );
+    assert!(
+        err.message().contains("LeanRsDecls.Nowhere"),
+        "Lean names the module: {err}"
+    );
 }
