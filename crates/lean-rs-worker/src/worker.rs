@@ -616,6 +616,11 @@ impl LeanWorker {
                 && (stopped_by_sink
                     || cancel.is_some_and(LeanWorkerCancellationToken::is_cancelled))
             {
+                if matches!(sink, Sink::None) {
+                    // A call has no row boundary to stop at: only replacing the child stops it.
+                    self.discard(LeanWorkerRestartReason::Cancelled);
+                    return Err(LeanWorkerError::Cancelled);
+                }
                 let _ = protocol::write_frame(&mut live.to_child, FrameKind::Cancel, id, &[], max)
                     .and_then(|()| live.to_child.flush());
                 cancel_sent = Some(now);
@@ -770,6 +775,21 @@ impl LeanWorker {
         signature: &LeanWorkerSignature,
         args: Vec<LeanWorkerValue>,
     ) -> LeanWorkerResult<LeanWorkerValue> {
+        self.call_cancellable(capability, export, signature, args, None)
+    }
+
+    /// [`call`](Self::call) that `cancel` can stop: a call has no row boundary, so a cancelled
+    /// call kills the child (replaced at the next request, reason
+    /// [`LeanWorkerRestartReason::Cancelled`]) and returns [`LeanWorkerError::Cancelled`]
+    /// within about 10 ms.
+    pub fn call_cancellable(
+        &mut self,
+        capability: &LeanWorkerCapability,
+        export: &str,
+        signature: &LeanWorkerSignature,
+        args: Vec<LeanWorkerValue>,
+        cancel: Option<&LeanWorkerCancellationToken>,
+    ) -> LeanWorkerResult<LeanWorkerValue> {
         self.check_capability(capability)?;
         check_args(&signature.params, &args)?;
         self.ensure_live()?;
@@ -783,7 +803,7 @@ impl LeanWorker {
         };
         let timeout = self.config.request_timeout;
         match self
-            .exchange(&request, export, Sink::None, None, timeout)?
+            .exchange(&request, export, Sink::None, cancel, timeout)?
             .0
         {
             Reply::Value { value } if value.ty() == signature.result => Ok(value),

@@ -221,3 +221,33 @@ fn prelude_world_worker_a_lean_export_printing_to_stdout_cannot_corrupt_the_prot
     // The diagnostic tail stays bounded.
     assert!(worker.stderr_tail().len() <= 16 * 1024);
 }
+
+#[test]
+fn prelude_world_worker_cancelling_a_runaway_call_replaces_the_child() {
+    let (mut worker, capability) = common::fixture_worker(common::config());
+    let token = lean_rs_worker::LeanWorkerCancellationToken::new();
+    let remote = token.clone();
+    let canceller = std::thread::spawn(move || {
+        std::thread::sleep(Duration::from_millis(150));
+        remote.cancel();
+        Instant::now()
+    });
+    let spin = LeanWorkerSignature::pure([T::U64], T::U64);
+    let err = worker
+        .call_cancellable(
+            &capability,
+            "lean_rs_worker_spin",
+            &spin,
+            vec![V::U64(u64::MAX)],
+            Some(&token),
+        )
+        .unwrap_err();
+    let latency = canceller.join().unwrap().elapsed();
+    assert_eq!(err, LeanWorkerError::Cancelled);
+    assert!(latency < Duration::from_secs(1), "{latency:?}");
+    ping(&mut worker, &capability);
+    assert_eq!(
+        worker.restarts().last().unwrap().reason,
+        LeanWorkerRestartReason::Cancelled
+    );
+}
