@@ -108,7 +108,12 @@ pub struct LeanSession<'lean, 'c> {
     env: LeanObject<'lean>,
     imports: Vec<String>,
     stats: SessionStats,
+    /// `lean_rs_host_name_from_string`, looked up (and signature-checked) once: strict bulk
+    /// queries call it once per name.
+    name_from_string: Option<NameFromString<'lean, 'c>>,
 }
+
+type NameFromString<'lean, 'c> = lean_rs::LeanExported<'lean, 'c, (String,), LeanName<'lean>>;
 
 impl std::fmt::Debug for LeanSession<'_, '_> {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
@@ -172,6 +177,7 @@ impl<'lean, 'c> LeanSession<'lean, 'c> {
             env,
             imports: imports.iter().map(|s| (*s).to_owned()).collect(),
             stats: SessionStats::default(),
+            name_from_string: None,
         }
     }
 
@@ -206,11 +212,17 @@ impl<'lean, 'c> LeanSession<'lean, 'c> {
 
     fn name(&mut self, name: &str) -> LeanResult<LeanName<'lean>> {
         let start = Instant::now();
-        let n = self
-            .caps
-            .shim_module()?
-            .exported::<(&str,), LeanName<'lean>>(sym::NAME_FROM_STRING)?
-            .call(name)?;
+        if self.name_from_string.is_none() {
+            self.name_from_string = Some(
+                self.caps
+                    .shim_module()?
+                    .exported::<(String,), LeanName<'lean>>(sym::NAME_FROM_STRING)?,
+            );
+        }
+        let n = match &self.name_from_string {
+            Some(export) => export.call(name.to_owned())?,
+            None => return Err(errors::internal("name_from_string was just resolved")),
+        };
         self.bump(start, 0);
         Ok(n)
     }
