@@ -9,6 +9,7 @@
 #![allow(unsafe_code)]
 
 use std::ffi::CStr;
+use std::fmt::Write as _;
 use std::path::Path;
 
 use serde::{Deserialize, Serialize};
@@ -218,18 +219,19 @@ fn foreign_thread_alt_stack(attach: InitFn) -> Option<usize> {
 fn describe(s: &Snapshot) -> String {
     let mut out = String::new();
     for e in &s.signals {
-        out.push_str(&format!("    {:<8} {}", e.name, e.disposition));
+        let _ = write!(out, "    {:<8} {}", e.name, e.disposition);
         if !e.flags.is_empty() {
-            out.push(' ');
-            out.push_str(&e.flags.join("|"));
+            let _ = write!(out, " {}", e.flags.join("|"));
         }
         if let Some(o) = &e.object {
-            out.push_str(&format!(" ({o})"));
+            let _ = write!(out, " ({o})");
         }
         out.push('\n');
     }
     match s.alt_stack {
-        Some(n) => out.push_str(&format!("    alternate stack (this thread): {n} bytes\n")),
+        Some(n) => {
+            let _ = writeln!(out, "    alternate stack (this thread): {n} bytes");
+        }
         None => out.push_str("    alternate stack (this thread): none\n"),
     }
     out
@@ -247,15 +249,18 @@ pub fn human(report: &SignalsReport) -> String {
     );
     out.push_str(&describe(&report.after));
     match report.foreign_thread_alt_stack {
-        Some(n) => out.push_str(&format!(
-            "  a new pthread after lean_initialize_thread: alternate stack {n} bytes\n"
-        )),
+        Some(n) => {
+            let _ = writeln!(
+                out,
+                "  a new pthread after lean_initialize_thread: alternate stack {n} bytes"
+            );
+        }
         None => out.push_str(
             "  a new pthread after lean_initialize_thread: no alternate stack (deep recursion there dies silently; use lean_rs::LeanExecutor)\n",
         ),
     }
     if let Some(e) = &report.error {
-        out.push_str(&format!("  error: {e}\n"));
+        let _ = writeln!(out, "  error: {e}");
     }
     out
 }

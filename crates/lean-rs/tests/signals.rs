@@ -34,7 +34,7 @@ fn install_host_handler() {
         action.sa_flags = libc::SA_SIGINFO;
         libc::sigemptyset(&raw mut action.sa_mask);
         assert_eq!(
-            libc::sigaction(libc::SIGSEGV, &action, std::ptr::null_mut()),
+            libc::sigaction(libc::SIGSEGV, &raw const action, std::ptr::null_mut()),
             0
         );
     }

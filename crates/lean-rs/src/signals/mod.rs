@@ -79,6 +79,19 @@ pub struct SignalInitReport {
 pub fn init_runtime(
     options: &SignalOptions,
 ) -> LeanResult<(&'static LeanRuntime, SignalInitReport)> {
+    init_runtime_with(options, |_| Ok(())).map(|(runtime, _, report)| (runtime, report))
+}
+
+/// Like [`init_runtime`], running `startup` inside Lean's initialization phase (see
+/// [`LeanRuntime::init_with`]) — the place for capability module initializers, so that the
+/// order is runtime, task manager, module initializers, end of initialization.
+///
+/// When the runtime was already initialized, `startup` does not run and the middle value
+/// is `None`.
+pub fn init_runtime_with<T>(
+    options: &SignalOptions,
+    startup: impl FnOnce(&'static LeanRuntime) -> LeanResult<T>,
+) -> LeanResult<(&'static LeanRuntime, Option<T>, SignalInitReport)> {
     let was_initialized = LeanRuntime::is_initialized();
     let before = SignalAudit::capture();
     let sigpipe_before = capture_sigpipe();
@@ -91,16 +104,26 @@ pub fn init_runtime(
         })?;
     }
     let previous_role = state::role();
-    if !was_initialized {
+    let (runtime, value) = if was_initialized {
+        (LeanRuntime::init()?, None)
+    } else {
         state::set_role(ThreadRole::Init);
         state::set_label("lean_initialize_runtime_module/lean_initialize/lean_init_task_manager");
-    }
-    let result = LeanRuntime::init();
-    if !was_initialized {
+        let mut ran_startup = false;
+        let result = LeanRuntime::init_with(|runtime| {
+            ran_startup = true;
+            state::set_label("module initializers (startup)");
+            startup(runtime)
+        });
         state::clear_label();
         state::set_role(previous_role);
-    }
-    let runtime = result?;
+        match result {
+            Ok((runtime, value)) => (runtime, Some(value)),
+            // Another thread won the race to initialize: the runtime is up without us.
+            Err(_) if !ran_startup && LeanRuntime::is_initialized() => (LeanRuntime::init()?, None),
+            Err(err) => return Err(err),
+        }
+    };
     if options.restore_sigpipe {
         restore_sigpipe(if was_initialized {
             None
@@ -110,6 +133,7 @@ pub fn init_runtime(
     }
     Ok((
         runtime,
+        value,
         SignalInitReport {
             before,
             after: SignalAudit::capture(),
@@ -117,6 +141,15 @@ pub fn init_runtime(
             chaining_installed: chain::is_installed(),
         },
     ))
+}
+
+/// Runs `f` with `label` as the calling thread's job label, so a crash report written while
+/// it runs names it (cut to [`JOB_LABEL_LIMIT`] bytes).
+pub fn with_job_label<R>(label: &str, f: impl FnOnce() -> R) -> R {
+    state::set_label(label);
+    let result = f();
+    state::clear_label();
+    result
 }
 
 /// Installs the chaining handler now (idempotent); see [`SignalPolicy::ChainOverflowDetection`].
