@@ -21,7 +21,7 @@ use std::time::{Duration, Instant};
 
 use lean_rs::{
     LeanBuiltCapability, LeanCallbackFlow, LeanCallbackHandle, LeanCallbackStatus, LeanCapability,
-    LeanRuntime, LeanStringEvent,
+    LeanModule, LeanRuntime, LeanStringEvent,
 };
 
 use crate::protocol::{
@@ -262,7 +262,7 @@ fn serve(
     out: &Arc<Out>,
     slot: &Arc<StreamSlot>,
 ) -> ExitCode {
-    let mut capabilities: Vec<LeanCapability<'static>> = Vec::new();
+    let mut capabilities: Vec<LeanModule<'static, 'static>> = Vec::new();
     while let Ok(inbound) = requests.recv() {
         let (id, request) = match inbound {
             Inbound::Request(id, request) => (id, request),
@@ -308,9 +308,9 @@ fn serve(
 }
 
 fn capability<'a>(
-    capabilities: &'a [LeanCapability<'static>],
+    capabilities: &'a [LeanModule<'static, 'static>],
     index: u32,
-) -> Result<&'a LeanCapability<'static>, call::CallFailure> {
+) -> Result<&'a LeanModule<'static, 'static>, call::CallFailure> {
     capabilities.get(index as usize).ok_or_else(|| {
         (
             "lean_rs_worker.invalid_request".to_owned(),
@@ -322,7 +322,7 @@ fn capability<'a>(
 #[allow(clippy::too_many_lines)] // one arm per request kind
 fn handle(
     runtime: &'static LeanRuntime,
-    capabilities: &mut Vec<LeanCapability<'static>>,
+    capabilities: &mut Vec<LeanModule<'static, 'static>>,
     id: u64,
     request: Request,
     out: &Arc<Out>,
@@ -335,8 +335,12 @@ fn handle(
                 LeanBuiltCapability::manifest_path(manifest),
             )
             .map_err(|e| call::lean_failure(&e))?;
+            // Lean code is never unloaded (its runtime may hold pointers into it), so an opened
+            // capability lives as long as the child: leaking it gives its module handle the
+            // child's lifetime, and calls skip the per-request module lookup.
+            let opened: &'static LeanCapability<'static> = Box::leak(Box::new(opened));
             // Initialize now, so a failing initializer is this request's error.
-            opened.module().map_err(|e| call::lean_failure(&e))?;
+            let module = opened.module().map_err(|e| call::lean_failure(&e))?;
             let index = u32::try_from(capabilities.len()).map_err(|_| {
                 (
                     "lean_rs_worker.invalid_request".to_owned(),
@@ -349,7 +353,7 @@ fn handle(
                 module: opened.module_name().to_owned(),
                 exports: opened.export_signatures().len(),
             };
-            capabilities.push(opened);
+            capabilities.push(module);
             Ok(reply)
         }
         Request::Call {
@@ -360,11 +364,9 @@ fn handle(
             io,
             args,
         } => {
-            let module = capability(capabilities, index)?
-                .module()
-                .map_err(|e| call::lean_failure(&e))?;
+            let module = capability(capabilities, index)?;
             let value = call::call(
-                &module,
+                module,
                 runtime,
                 &export,
                 &params,
@@ -379,9 +381,7 @@ fn handle(
             params,
             args,
         } => {
-            let module = capability(capabilities, index)?
-                .module()
-                .map_err(|e| call::lean_failure(&e))?;
+            let module = capability(capabilities, index)?;
             let rows = Arc::new(AtomicU64::new(0));
             let write_failed = Arc::new(AtomicBool::new(false));
             let (sink_out, sink_slot, sink_rows, sink_failed) = (
@@ -403,7 +403,7 @@ fn handle(
             })
             .map_err(|e| call::lean_failure(&e))?;
             let status =
-                call::call_stream(&module, runtime, &export, handle.abi_parts(), &params, args);
+                call::call_stream(module, runtime, &export, handle.abi_parts(), &params, args);
             drop(handle);
             let status = status?;
             if write_failed.load(Ordering::Acquire) {
