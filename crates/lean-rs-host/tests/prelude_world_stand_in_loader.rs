@@ -128,3 +128,119 @@ fn prelude_world_stand_in_capability_exports_are_checked_typed_calls() {
         "{mismatch}"
     );
 }
+
+/// Copies the bundled shim packages into `to` (following the interop symlink).
+fn copy_tree(from: &std::path::Path, to: &std::path::Path) {
+    std::fs::create_dir_all(to).unwrap();
+    for entry in std::fs::read_dir(from).unwrap() {
+        let entry = entry.unwrap();
+        let path = entry.path();
+        let target = to.join(entry.file_name());
+        if path.is_dir() {
+            copy_tree(&path, &target);
+        } else {
+            std::fs::copy(&path, &target).unwrap();
+        }
+    }
+}
+
+/// A fake `lake` that "builds" a target by copying a prebuilt library into
+/// `.lake/build/lib/<name>` of its working directory (or fails with Lake-style output).
+fn fake_lake(
+    dir: &std::path::Path,
+    outputs: &[(&str, &std::path::Path)],
+    exit: i32,
+) -> std::path::PathBuf {
+    use std::fmt::Write as _;
+    use std::os::unix::fs::PermissionsExt;
+    let lake = dir.join("fake-bin/lake");
+    std::fs::create_dir_all(lake.parent().unwrap()).unwrap();
+    let mut script = String::from("#!/bin/sh\nmkdir -p .lake/build/lib\ncase \"$2\" in\n");
+    for (target, lib) in outputs {
+        let name = lib.file_name().unwrap().to_string_lossy();
+        writeln!(
+            script,
+            "  {target}:shared) cp '{}' .lake/build/lib/{name} ;;",
+            lib.display()
+        )
+        .unwrap();
+    }
+    writeln!(script, "esac\necho 'error: LeanRsHostShims/Elaboration.lean:1:0: unknown package Lean' >&2\nexit {exit}").unwrap();
+    std::fs::write(&lake, script).unwrap();
+    std::fs::set_permissions(&lake, std::fs::Permissions::from_mode(0o755)).unwrap();
+    lake
+}
+
+/// A library with only the interop package's initializer (what the host loader opens first).
+fn interop_stub(dir: &std::path::Path) -> std::path::PathBuf {
+    let c = dir.join("interop_stub.c");
+    std::fs::write(
+        &c,
+        "#include <lean/lean.h>\nLEAN_EXPORT lean_object *initialize_lean__rs__interop__shims_LeanRsInterop(uint8_t b) {\n    (void)b;\n    return lean_io_result_mk_ok(lean_box(0));\n}\n",
+    )
+    .unwrap();
+    let out = dir.join("liblean__rs__interop__shims_LeanRsInterop.so");
+    let include = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../lean-rs-sys/include");
+    let lib = std::path::Path::new(lean_rs_sys::LEAN_SYSROOT.unwrap()).join("lib/lean");
+    let ok = std::process::Command::new("cc")
+        .args(["-shared", "-fPIC", "-I"])
+        .arg(&include)
+        .arg("-o")
+        .arg(&out)
+        .arg(&c)
+        .arg(format!("-L{}", lib.display()))
+        .arg("-lleanshared")
+        .status()
+        .unwrap();
+    assert!(ok.success());
+    out
+}
+
+#[test]
+fn prelude_world_stand_in_loader_builds_the_shim_packages_through_lake() {
+    let dir = tempfile::tempdir().unwrap();
+    let sources = dir.path().join("shims");
+    copy_tree(
+        &std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("shims"),
+        &sources,
+    );
+    let stub_dir = dir.path().join("stub");
+    std::fs::create_dir_all(&stub_dir).unwrap();
+    let interop = interop_stub(&stub_dir);
+    // The stand-in, under the real shims' Lake file name.
+    let host_lib = stub_dir.join("liblean__rs__host__shims_LeanRsHostShims.so");
+    std::fs::copy(stand_in::library(), &host_lib).unwrap();
+    let lake = fake_lake(
+        dir.path(),
+        &[("LeanRsInterop", &interop), ("LeanRsHostShims", &host_lib)],
+        0,
+    );
+    let host = stand_in::host_without_shims()
+        .with_shim_sources(&sources)
+        .with_lake_executable(&lake);
+    let caps = host.load_host_capabilities().unwrap();
+    assert!(
+        sources
+            .join("lean-rs-host-shims/.lake/build/lib/liblean__rs__host__shims_LeanRsHostShims.so")
+            .is_file()
+    );
+    let mut s = caps.session(&["LeanRsDecls"], None, None).unwrap();
+    assert_eq!(
+        s.declaration_kind("LeanRsDecls.double", None).unwrap(),
+        "definition"
+    );
+
+    // A failing Lake build is one line naming the package and the fix.
+    let failing = fake_lake(&dir.path().join("failing"), &[], 1);
+    let host = stand_in::host_without_shims()
+        .with_shim_sources(dir.path().join("fresh"))
+        .with_lake_executable(&failing);
+    copy_tree(
+        &std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("shims"),
+        &dir.path().join("fresh"),
+    );
+    let err = host.load_host_capabilities().unwrap_err();
+    assert_eq!(err.code(), LeanDiagnosticCode::ModuleInit);
+    one_line(err.message());
+    assert!(err.message().contains("LeanRsInterop"), "{err}");
+}

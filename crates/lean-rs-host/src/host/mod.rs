@@ -47,6 +47,8 @@ pub struct LeanHost<'lean> {
     search_paths: Vec<PathBuf>,
     source_roots: Vec<PathBuf>,
     shim_library: Option<PathBuf>,
+    shim_sources: PathBuf,
+    lake: Option<PathBuf>,
 }
 
 impl<'lean> LeanHost<'lean> {
@@ -83,6 +85,8 @@ impl<'lean> LeanHost<'lean> {
             search_paths,
             source_roots,
             shim_library: None,
+            shim_sources: Path::new(env!("CARGO_MANIFEST_DIR")).join("shims"),
+            lake: None,
         })
     }
 
@@ -91,6 +95,22 @@ impl<'lean> LeanHost<'lean> {
     #[must_use]
     pub fn with_shim_library(mut self, dylib: impl Into<PathBuf>) -> Self {
         self.shim_library = Some(dylib.into());
+        self
+    }
+
+    /// Builds the shim packages from `dir` (holding `lean-rs-interop-shims/` and
+    /// `lean-rs-host-shims/`) instead of the copies bundled with this crate.
+    #[must_use]
+    pub fn with_shim_sources(mut self, dir: impl Into<PathBuf>) -> Self {
+        self.shim_sources = dir.into();
+        self
+    }
+
+    /// Runs this `lake` to build the shim packages (default: the discovered toolchain's, else
+    /// the one on `PATH`).
+    #[must_use]
+    pub fn with_lake_executable(mut self, lake: impl Into<PathBuf>) -> Self {
+        self.lake = Some(lake.into());
         self
     }
 
@@ -181,9 +201,14 @@ impl<'lean> LeanHost<'lean> {
         if let Some(path) = std::env::var_os(LEAN_RS_HOST_SHIMS_ENV) {
             return Ok((PathBuf::from(path), Vec::new()));
         }
-        let shims = Path::new(env!("CARGO_MANIFEST_DIR")).join("shims");
+        let shims = &self.shim_sources;
         let build = |dir: &Path, lib: &str| {
-            lean_toolchain::lake::build_lake_target_quiet(dir, lib)
+            let mut target = lean_toolchain::lake::LakeTarget::new(dir, lib);
+            if let Some(lake) = &self.lake {
+                target = target.lake_executable(lake);
+            }
+            target
+                .build_quiet()
                 .map(|build| build.dylib)
                 .map_err(|diag| {
                     errors::loader(format!(
@@ -195,10 +220,27 @@ impl<'lean> LeanHost<'lean> {
         };
         let interop = build(&shims.join("lean-rs-interop-shims"), INTEROP_SHIM_LIBRARY)?;
         let host = build(&shims.join("lean-rs-host-shims"), HOST_SHIM_LIBRARY)?;
-        let dependency = LeanLibraryDependency::path(interop)
-            .export_symbols_for_dependents()
-            .initializer(INTEROP_SHIM_PACKAGE, INTEROP_SHIM_LIBRARY);
-        Ok((host, vec![dependency]))
+        let mut dependencies = Vec::new();
+        // The Lake-built libraries import Lean's compiled code from the runtime this crate
+        // linked; recording it lets the loader's preflight account for those symbols.
+        if let Some(sysroot) = lean_rs_sys::LEAN_SYSROOT {
+            let ext = if cfg!(target_os = "macos") {
+                "dylib"
+            } else {
+                "so"
+            };
+            let runtime = Path::new(sysroot).join(format!("lib/lean/libleanshared.{ext}"));
+            if runtime.is_file() {
+                dependencies
+                    .push(LeanLibraryDependency::path(runtime).export_symbols_for_dependents());
+            }
+        }
+        dependencies.push(
+            LeanLibraryDependency::path(interop)
+                .export_symbols_for_dependents()
+                .initializer(INTEROP_SHIM_PACKAGE, INTEROP_SHIM_LIBRARY),
+        );
+        Ok((host, dependencies))
     }
 }
 

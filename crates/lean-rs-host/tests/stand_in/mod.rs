@@ -100,12 +100,16 @@ pub fn runtime() -> &'static LeanRuntime {
 
 /// A host over the prelude world with the stand-in shims.
 pub fn host() -> LeanHost<'static> {
+    host_without_shims().with_shim_library(library())
+}
+
+/// A host over the prelude world that has not been told which shim library to use.
+pub fn host_without_shims() -> LeanHost<'static> {
     let decls = crate_dir().join("../../fixtures/prelude-world/decls");
     LeanHost::from_lake_project(runtime(), &decls)
         .unwrap()
         .with_search_path(olean_dir("lean-rs-decls", "LeanRsDecls"))
         .with_search_path(olean_dir("lean-rs-prelude", "LeanRsPrelude"))
-        .with_shim_library(library())
 }
 
 /// A snippet of the declarations fixture.
