@@ -40,3 +40,10 @@ pub(super) fn disable_core_dumps() {
     // SAFETY: `setrlimit` reads the struct it is given, which lives for the call.
     let _ = unsafe { libc::setrlimit(libc::RLIMIT_CORE, &raw const limit) };
 }
+
+/// Ends the process at once, without running exit handlers (Lean may be mid-computation on
+/// the main thread; its finalizers must not run under it).
+pub(super) fn exit_now(code: i32) -> ! {
+    // SAFETY: `_exit` has no preconditions; it never returns.
+    unsafe { libc::_exit(code) }
+}

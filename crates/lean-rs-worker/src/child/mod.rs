@@ -227,7 +227,9 @@ fn read_requests(
     loop {
         let frame = match protocol::read_frame(&mut input, max_frame) {
             Ok(frame) => frame,
-            Err(protocol::FrameError::Eof) => return,
+            // The parent closed the request pipe: it shut the worker down, or it died. Either
+            // way nobody will read a reply, so do not let a long Lean call outlive it.
+            Err(protocol::FrameError::Eof) => fds::exit_now(0),
             Err(err) => {
                 let _ = requests.send(Inbound::Violation(err.to_string()));
                 return;
