@@ -2,9 +2,11 @@
 //! built worker fixture (`scripts/test` builds it; see `docs/performance.md`).
 //!
 //! ```sh
-//! cargo run --release -p lean-rs-worker --example worker_probe
+//! cargo build --release -p lean-rs-worker --bins --examples
+//! target/release/examples/worker_probe
 //! ```
 
+#![allow(unsafe_code)] // `kill(2)` for the fatal-exit figure
 #![allow(
     clippy::unwrap_used,
     clippy::expect_used,
@@ -43,11 +45,8 @@ impl LeanWorkerRowSink<String> for Count {
         self.bytes += row.len();
         if self.kill_at == Some(sequence) {
             for pid in children() {
-                std::process::Command::new("kill")
-                    .arg("-9")
-                    .arg(pid.to_string())
-                    .status()
-                    .unwrap();
+                // SAFETY: `kill` only sends a signal; `pid` is a live child of this process.
+                unsafe { libc::kill(pid, libc::SIGKILL) };
             }
             self.killed = Some(Instant::now());
         }
