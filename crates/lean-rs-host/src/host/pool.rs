@@ -180,6 +180,7 @@ impl<'lean, 'c> Deref for PooledSession<'lean, '_, 'c> {
 
 impl DerefMut for PooledSession<'_, '_, '_> {
     fn deref_mut(&mut self) -> &mut Self::Target {
+        // As in `deref`: only `drop` empties the option.
         self.session
             .as_mut()
             .unwrap_or_else(|| unreachable!("a pooled session is present until drop"))

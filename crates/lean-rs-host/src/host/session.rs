@@ -97,6 +97,19 @@ pub struct LeanSourceRange {
     pub end_column: u32,
 }
 
+/// A bulk answer must have one entry per request item (the shims cap bulk work at a million
+/// items; a shorter answer is reported, never silently paired up).
+fn same_length<T>(what: &str, got: Vec<T>, asked: usize) -> LeanResult<Vec<T>> {
+    if got.len() == asked {
+        Ok(got)
+    } else {
+        Err(errors::conversion(format!(
+            "{what}: the shim answered {} items for {asked}",
+            got.len()
+        )))
+    }
+}
+
 fn small(n: u64) -> u32 {
     u32::try_from(n).unwrap_or(u32::MAX)
 }
@@ -321,7 +334,7 @@ impl<'lean, 'c> LeanSession<'lean, 'c> {
                 .call(self.env(), lean_names)?
         };
         self.bump(start, names.len() as u64);
-        found
+        same_length("query_declarations_bulk", found, names.len())?
             .into_iter()
             .zip(names)
             .map(|(d, name)| {
@@ -528,7 +541,7 @@ impl<'lean, 'c> LeanSession<'lean, 'c> {
                 .call(self.env(), names.to_vec())?
         };
         self.bump(start, names.len() as u64);
-        Ok(out)
+        same_length(phase, out, names.len())
     }
 
     /// [`declaration_type`](Self::declaration_type) of every name (missing → `None`).
@@ -705,7 +718,8 @@ impl<'lean, 'c> LeanSession<'lean, 'c> {
                 .call(self.env(), sources.to_vec(), options.to_wire())?
         };
         self.bump(start, sources.len() as u64);
-        raw.into_iter()
+        same_length("elaborate_bulk", raw, sources.len())?
+            .into_iter()
             .map(|r| Self::decode_elab(&Wire::new(r, "ElabResult"), options.diagnostic_limit()))
             .collect()
     }
