@@ -55,6 +55,7 @@ lean_object *l_Lean_Elab_process___boxed(lean_object *src, lean_object *env, lea
 lean_object *l_Lean_MessageLog_toArray___boxed(lean_object *log);
 lean_object *l_Lean_MessageData_toString___boxed(lean_object *data); /* BaseIO: bare result */
 lean_object *l_Lean_Expr_hasSorry___boxed(lean_object *e);
+lean_object *l_Lean_Kernel_Exception_toMessageData(lean_object *ex, lean_object *opts);
 lean_object *lean_elab_environment_to_kernel_env(lean_object *env);
 lean_object *lean_add_decl(lean_object *kenv, size_t max_heartbeat, size_t max_rec_depth,
                            lean_object *decl, lean_object *cancel); /* decl, cancel borrowed */
@@ -914,7 +915,15 @@ LEAN_EXPORT lean_object *lean_rs_host_check_evidence(lean_object *env, lean_obje
         lean_object *r = lean_add_decl(kenv, 0, 512, decl, lean_box(0));
         lean_dec(decl);
         if (lean_obj_tag(r) == 0) {
-            status = ctor1(2, str("(kernel) declaration rejected on re-check"));
+            /* The kernel's own words: Kernel.Exception.toMessageData, rendered. */
+            lean_object *ex = lean_ctor_get(r, 0);
+            lean_inc(ex);
+            lean_inc(l_Lean_Options_empty);
+            lean_object *md = l_Lean_Kernel_Exception_toMessageData(ex, l_Lean_Options_empty);
+            lean_object *text = l_Lean_MessageData_toString___boxed(md);
+            status = ctor1(2, truncate_utf8(lean_string_append(str("(kernel) "), text),
+                                            PROOF_SUMMARY_BYTE_LIMIT, NULL));
+            lean_dec(text);
         } else {
             lean_object *val = lean_ctor_get(ci, 0);
             lean_object *type = lean_ctor_get(lean_ctor_get(val, 0), 2);

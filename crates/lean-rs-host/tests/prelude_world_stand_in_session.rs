@@ -244,3 +244,29 @@ fn prelude_world_stand_in_a_missing_module_fails_the_import_with_leans_error() {
         "Lean names the module: {err}"
     );
 }
+
+#[test]
+fn prelude_world_stand_in_evidence_rechecked_without_its_auxiliary_is_rejected() {
+    // `where` makes an auxiliary `evidence_where.helper` the theorem depends on; the stand-in
+    // re-checks the main declaration alone (see docs/architecture/host.md), so the kernel
+    // refuses it with its own message: the `Rejected` path, end to end.
+    let host = stand_in::host();
+    let caps = host.load_host_capabilities().unwrap();
+    let mut s = caps.session(&["LeanRsDecls"], None, None).unwrap();
+    let src = "theorem evidence_where : True := helper\nwhere helper : True := True.intro";
+    let out = s
+        .kernel_check(src, &LeanElabOptions::new(), None, None)
+        .unwrap();
+    let LeanKernelOutcome::Checked(ev) = out else {
+        panic!("{out:?}")
+    };
+    let status = s.check_evidence(&ev, None).unwrap();
+    let EvidenceStatus::Rejected(message) = &status else {
+        panic!("{status:?}")
+    };
+    assert!(message.starts_with("(kernel)"), "{message}");
+    assert!(
+        message.contains("evidence_where.helper"),
+        "the kernel names what is missing: {message}"
+    );
+}
