@@ -82,6 +82,16 @@ fn child(mode: &str) {
                 LeanExecutor::with_config(LeanExecutorConfig::default().workers(1)).unwrap();
             let _ = executor.run_labeled("fault-job", |_| fault());
         }
+        "init-fault" => {
+            let options = SignalOptions {
+                report_file: std::env::var_os("LEAN_RS_SIGNALS_TEST_REPORT").map(Into::into),
+                ..chaining()
+            };
+            let _ = signals::init_runtime_with(&options, |_| {
+                fault();
+                Ok(())
+            });
+        }
         "overflow" => {
             signals::init_runtime(&chaining()).unwrap();
             let executor = LeanExecutor::with_config(
@@ -124,8 +134,16 @@ fn signals_child_entry() {
 }
 
 fn run_child(mode: &str) -> Output {
+    run_child_with(mode, &[])
+}
+
+fn run_child_with(mode: &str, env: &[(&str, &std::ffi::OsStr)]) -> Output {
     let exe = std::env::current_exe().unwrap();
-    let mut child = Command::new(exe)
+    let mut command = Command::new(exe);
+    for (key, value) in env {
+        command.env(key, value);
+    }
+    let mut child = command
         .args([
             "--exact",
             "signals_child_entry",
@@ -240,4 +258,28 @@ fn signals_audit_reads_without_side_effects() {
     let json = a.to_json();
     assert_eq!(json["signals"].as_array().unwrap().len(), 6);
     let _ = Disposition::Default;
+}
+
+#[test]
+fn signals_fault_during_module_init_is_reported_to_stderr_and_the_report_file() {
+    let dir = tempfile::tempdir().unwrap();
+    let report_file = dir.path().join("crash.log");
+    let out = run_child_with(
+        "init-fault",
+        &[("LEAN_RS_SIGNALS_TEST_REPORT", report_file.as_os_str())],
+    );
+    let (stdout, stderr) = text(&out);
+    assert_eq!(
+        out.status.signal(),
+        Some(libc::SIGSEGV),
+        "{stdout}\n{stderr}"
+    );
+    let line = stderr
+        .lines()
+        .find(|l| l.starts_with("lean-rs: fatal SIGSEGV"))
+        .unwrap_or_else(|| panic!("no report line: {stderr}"));
+    assert!(line.contains("thread=runtime-init"), "{line}");
+    assert!(line.contains("job=module initializers (startup)"), "{line}");
+    let file = std::fs::read_to_string(&report_file).unwrap();
+    assert_eq!(file.trim_end(), line, "the file holds the same one line");
 }
