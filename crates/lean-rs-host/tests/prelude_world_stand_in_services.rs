@@ -83,6 +83,23 @@ fn prelude_world_stand_in_cancellation_during_bulk_stops_at_an_item_boundary() {
     assert_eq!(kinds[..4], ["definition", "theorem", "axiom", "inductive"]);
     assert_eq!(*seen.borrow(), vec![1, 2, 3, 4, 5, 6]);
 
+    // Import and kernel check report through their Lean-side progress exports too.
+    seen.borrow_mut().clear();
+    let phases = RefCell::new(Vec::new());
+    let record = |e: LeanProgressEvent| phases.borrow_mut().push((e.phase, e.current, e.total));
+    caps.session(&["LeanRsDecls"], None, Some(&record)).unwrap();
+    s.kernel_check(
+        &stand_in::snippet("good_theorem.txt"),
+        &LeanElabOptions::new(),
+        None,
+        Some(&record),
+    )
+    .unwrap();
+    assert_eq!(
+        *phases.borrow(),
+        vec![("session_import", 1, Some(1)), ("kernel_check", 1, Some(1))]
+    );
+
     // A cancelling sink inside a Lean-side progress call: Lean stops at its next tick.
     let token = LeanCancellationToken::new();
     let cancel = |_: LeanProgressEvent| token.cancel();
@@ -259,7 +276,7 @@ fn prelude_world_stand_in_heartbeat_exhaustion_is_a_typed_outcome() {
         LeanKernelOutcome::ElabFailed(f) | LeanKernelOutcome::KernelRejected(f) => {
             assert!(f.is_heartbeat_exhaustion(), "{f}");
         }
-        LeanKernelOutcome::Checked(_) => {} // fast enough under one thousand heartbeats
+        LeanKernelOutcome::Checked(_) => panic!("one thousand heartbeats should not suffice"),
         _ => panic!("unexpected outcome"),
     }
 }
