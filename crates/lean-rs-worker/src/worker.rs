@@ -3,7 +3,7 @@
 use std::collections::VecDeque;
 use std::ffi::OsString;
 use std::hash::{BuildHasher, Hasher};
-use std::io::{Read, Write};
+use std::io::{BufReader, BufWriter, Read, Write};
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::mpsc::{Receiver, RecvTimeoutError, SyncSender, sync_channel};
@@ -227,7 +227,7 @@ enum Incoming {
 }
 
 struct Live {
-    to_child: Box<dyn Write + Send>,
+    to_child: BufWriter<Box<dyn Write + Send>>,
     frames: Receiver<Incoming>,
     control: Box<dyn LeanWorkerChildControl>,
     tail: Arc<Tail>,
@@ -251,7 +251,9 @@ fn nonce() -> String {
     format!("{:016x}", hasher.finish())
 }
 
-fn read_frames(mut from_child: Box<dyn Read + Send>, max: u32, frames: &SyncSender<Incoming>) {
+fn read_frames(from_child: Box<dyn Read + Send>, max: u32, frames: &SyncSender<Incoming>) {
+    // Buffered: a burst of small row frames costs one read, not three per frame.
+    let mut from_child = BufReader::with_capacity(64 * 1024, from_child);
     loop {
         match protocol::read_frame(&mut from_child, max) {
             Ok(frame) => {
@@ -406,7 +408,8 @@ impl LeanWorker {
             read_frames(from_child, max, &frames_tx);
         })?;
         let mut live = Live {
-            to_child: transport.to_child,
+            // One write per frame (head and payload together); flushed after each frame.
+            to_child: BufWriter::with_capacity(16 * 1024, transport.to_child),
             frames,
             control: transport.control,
             tail,
@@ -931,7 +934,7 @@ impl LeanWorker {
     pub fn shutdown(mut self, grace: Duration) -> Option<LeanWorkerExitStatus> {
         let mut live = self.live.take()?;
         // Closing the request pipe ends the child's request loop.
-        live.to_child = Box::new(std::io::sink());
+        live.to_child = BufWriter::new(Box::new(std::io::sink()));
         let deadline = Instant::now() + grace;
         while Instant::now() < deadline {
             if let Ok(Some(status)) = live.control.try_wait() {

@@ -218,12 +218,8 @@ enum Inbound {
     Violation(String),
 }
 
-fn read_requests(
-    mut input: File,
-    max_frame: u32,
-    requests: &SyncSender<Inbound>,
-    slot: &StreamSlot,
-) {
+fn read_requests(input: File, max_frame: u32, requests: &SyncSender<Inbound>, slot: &StreamSlot) {
+    let mut input = std::io::BufReader::with_capacity(16 * 1024, input);
     loop {
         let frame = match protocol::read_frame(&mut input, max_frame) {
             Ok(frame) => frame,
