@@ -12,6 +12,11 @@
 
 #![allow(unsafe_code)] // raw calls through function pointers built from checked signatures
 
+#[cfg(not(all(unix, any(target_arch = "x86_64", target_arch = "aarch64"))))]
+compile_error!(
+    "lean-rs-capi's dynamic call relies on the x86-64 System V or AArch64 calling convention"
+);
+
 use std::cell::RefCell;
 use std::collections::HashMap;
 use std::path::Path;
