@@ -9,6 +9,7 @@
 #![allow(clippy::float_cmp)]
 #![allow(unsafe_code)]
 
+use lean_rs::abi::LeanByteArray;
 use lean_rs::{IntoLean, LeanDiagnosticCode, LeanRuntime, LeanStruct, TryFromLean};
 use lean_rs_sys::{self as sys, lean_object};
 use num_bigint::{BigInt, BigUint};
@@ -90,16 +91,21 @@ fn sixteen_mebibyte_string_and_bytes_round_trip() {
     assert!(out.starts_with(&big) && out.ends_with('!'));
 
     let bytes: Vec<u8> = (0..16u32 << 20).map(|i| (i * 7 % 251) as u8).collect();
-    let a: O = enc(bytes.clone());
+    let a: O = enc(LeanByteArray(bytes.clone()));
     // SAFETY: consumes `a`.
     let pushed = unsafe { sys::lean_byte_array_push(a, 42) };
-    let back: Vec<u8> = dec(pushed).unwrap();
+    let back: Vec<u8> = dec::<LeanByteArray>(pushed).unwrap().0;
     assert_eq!(back.len(), bytes.len() + 1);
     assert_eq!(&back[..bytes.len()], &bytes[..]);
     assert_eq!(back[bytes.len()], 42);
 
-    let empty: O = enc(Vec::<u8>::new());
-    assert!(dec::<Vec<u8>>(empty).unwrap().is_empty());
+    let empty: O = enc(LeanByteArray::default());
+    assert!(dec::<LeanByteArray>(empty).unwrap().is_empty());
+    // `Vec<u8>` is `Array UInt8`: one boxed element per byte, not a ByteArray.
+    let array: O = enc(vec![1u8, 2, 255]);
+    assert_eq!(dec::<Vec<u8>>(array).unwrap(), [1, 2, 255]);
+    let err = dec::<LeanByteArray>(enc(vec![1u8])).unwrap_err();
+    assert_eq!(err.code(), LeanDiagnosticCode::AbiConversion);
 }
 
 #[test]
@@ -129,8 +135,12 @@ fn arrays_round_trip_through_lean_array_push() {
     let empty: O = enc(Vec::<String>::new());
     assert!(dec::<Vec<String>>(empty).unwrap().is_empty());
 
-    let nested = vec![vec![1u8, 2], vec![], vec![3]];
-    let back: Vec<Vec<u8>> = dec(enc(nested.clone())).unwrap();
+    let nested = vec![
+        LeanByteArray(vec![1u8, 2]),
+        LeanByteArray::default(),
+        LeanByteArray(vec![3]),
+    ];
+    let back: Vec<LeanByteArray> = dec(enc(nested.clone())).unwrap();
     assert_eq!(back, nested);
 }
 
@@ -334,7 +344,7 @@ fn wrong_shapes_and_ranges_are_conversion_errors() {
         LeanDiagnosticCode::AbiConversion
     );
     assert_eq!(
-        code(dec::<Vec<u8>>(enc(vec![1u32])).unwrap_err()),
+        code(dec::<LeanByteArray>(enc(vec![1u32])).unwrap_err()),
         LeanDiagnosticCode::AbiConversion
     );
     // Boxed scalars out of range.

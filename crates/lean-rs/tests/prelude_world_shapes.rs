@@ -11,7 +11,7 @@ mod prelude_world;
 
 use std::sync::{Arc, Mutex};
 
-use lean_rs::abi::{LeanCtorReader, LeanCtorWriter, LeanStructure};
+use lean_rs::abi::{LeanByteArray, LeanCtorReader, LeanCtorWriter, LeanStructure};
 use lean_rs::{
     LeanBuiltCapability, LeanCallbackFlow, LeanCallbackHandle, LeanCapability, LeanDiagnosticCode,
     LeanError, LeanExceptionKind, LeanIo, LeanModule, LeanObject, LeanProgressTick, LeanResult,
@@ -226,20 +226,29 @@ fn prelude_world_strings_and_byte_arrays() {
         .unwrap();
     assert_eq!(size.call(&[1, 2, 3][..]).unwrap(), BigUint::from(3u8));
     let bpush = m
-        .exported::<(Vec<u8>, u8), Vec<u8>>("lean_rs_shapes_bytes_push")
+        .exported::<(LeanByteArray, u8), LeanByteArray>("lean_rs_shapes_bytes_push")
         .unwrap();
-    assert_eq!(bpush.call(vec![9, 8], 7).unwrap(), vec![9, 8, 7]);
+    assert_eq!(
+        bpush.call(LeanByteArray(vec![9, 8]), 7).unwrap(),
+        LeanByteArray(vec![9, 8, 7])
+    );
     let get = m
         .exported::<(&[u8], BigUint), u8>("lean_rs_shapes_bytes_get")
         .unwrap();
     assert_eq!(get.call(&[5, 6, 7][..], BigUint::from(2u8)).unwrap(), 7);
     let range = m
-        .exported::<(BigUint,), Vec<u8>>("lean_rs_shapes_bytes_range")
+        .exported::<(BigUint,), LeanByteArray>("lean_rs_shapes_bytes_range")
         .unwrap();
     let expected: Vec<u8> = (0..300u32)
         .map(|i| u8::try_from(i % 256).unwrap())
         .collect();
-    assert_eq!(range.call(BigUint::from(300u32)).unwrap(), expected);
+    assert_eq!(range.call(BigUint::from(300u32)).unwrap().0, expected);
+    // `Vec<u8>` is `Array UInt8`, a different object: a ByteArray is refused as one.
+    let as_array = m
+        .exported::<(BigUint,), Vec<u8>>("lean_rs_shapes_bytes_range")
+        .unwrap();
+    let err = as_array.call(BigUint::from(3u8)).unwrap_err();
+    assert_eq!(err.code(), LeanDiagnosticCode::AbiConversion, "{err}");
 }
 
 #[test]

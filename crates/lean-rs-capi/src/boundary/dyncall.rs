@@ -223,7 +223,7 @@ fn convert(runtime: &'static LeanRuntime, args: Vec<ArgValue>) -> CapiResult<Reg
                 .into_c(runtime)
                 .map_err(lean)
                 .and_then(|o| regs.push_object(i, o)),
-            ArgValue::Bytes(b) => b
+            ArgValue::Bytes(b) => lean_rs::abi::LeanByteArray(b)
                 .into_c(runtime)
                 .map_err(lean)
                 .and_then(|o| regs.push_object(i, o)),
@@ -348,7 +348,7 @@ unsafe fn decode_object(
             crate::LEAN_RS_KIND_USIZE => ResultValue::Usize(io!(usize)?),
             crate::LEAN_RS_KIND_F64 => ResultValue::F64(io!(f64)?),
             crate::LEAN_RS_KIND_STRING => ResultValue::Str(io!(String)?),
-            crate::LEAN_RS_KIND_BYTES => ResultValue::Bytes(io!(Vec<u8>)?),
+            crate::LEAN_RS_KIND_BYTES => ResultValue::Bytes(io!(lean_rs::abi::LeanByteArray)?.0),
             crate::LEAN_RS_KIND_NAT => ResultValue::Nat(io!(BigUint)?),
             crate::LEAN_RS_KIND_INT => ResultValue::Int(io!(BigInt)?),
             _ => return Err(unknown_kind(raw, base)),
@@ -362,7 +362,7 @@ unsafe fn decode_object(
             ResultValue::Unit
         }
         crate::LEAN_RS_KIND_STRING => ResultValue::Str(obj!(String)?),
-        crate::LEAN_RS_KIND_BYTES => ResultValue::Bytes(obj!(Vec<u8>)?),
+        crate::LEAN_RS_KIND_BYTES => ResultValue::Bytes(obj!(lean_rs::abi::LeanByteArray)?.0),
         crate::LEAN_RS_KIND_NAT => ResultValue::Nat(obj!(BigUint)?),
         crate::LEAN_RS_KIND_INT => ResultValue::Int(obj!(BigInt)?),
         _ => return Err(unknown_kind(raw, base)),

@@ -142,7 +142,7 @@ fn to_carg(value: LeanWorkerValue, runtime: &'static LeanRuntime) -> Result<CArg
             let n: BigInt = text.parse().map_err(|_| invalid("bad Int"))?;
             object(n, runtime)?
         }
-        LeanWorkerValue::Bytes(bytes) => object(bytes, runtime)?,
+        LeanWorkerValue::Bytes(bytes) => object(lean_rs::abi::LeanByteArray(bytes), runtime)?,
     })
 }
 
@@ -280,7 +280,9 @@ impl Ret for LeanObject<'static> {
             LeanWorkerType::Int => {
                 LeanWorkerValue::Int(decode_object::<BigInt>(self, io, runtime)?.to_string())
             }
-            LeanWorkerType::Bytes => LeanWorkerValue::Bytes(decode_object(self, io, runtime)?),
+            LeanWorkerType::Bytes => LeanWorkerValue::Bytes(
+                decode_object::<lean_rs::abi::LeanByteArray>(self, io, runtime)?.0,
+            ),
             // `IO scalar`: the action's value is boxed inside the IO result.
             LeanWorkerType::Bool if io => LeanWorkerValue::Bool(decode_io(self, runtime)?),
             LeanWorkerType::U8 if io => LeanWorkerValue::U8(decode_io(self, runtime)?),

@@ -17,6 +17,7 @@ macro_rules! array_elements {
 }
 array_elements!(
     bool,
+    u8,
     u16,
     u32,
     u64,

@@ -20,7 +20,8 @@
 //! | `char` | `Char` | `uint32_t` |
 //! | `()` | `Unit` | object |
 //! | `String`, `&str` | `String` | object |
-//! | `Vec<u8>`, `&[u8]` | `ByteArray` | object |
+//! | [`LeanByteArray`], `&[u8]` (argument) | `ByteArray` | object |
+//! | `Vec<u8>` | `Array UInt8` (like any `Vec<T>`) | object |
 //! | `Vec<T>` | `Array T` | object |
 //! | `Option<T>` | `Option T` | object |
 //! | `Result<T, E>` | `Except E T` | object |
@@ -46,6 +47,7 @@ pub(crate) use limits::{
     check_bytes as limits_check_bytes, check_elements as limits_check_elements,
 };
 pub use small::{LeanInt, LeanNat};
+pub use string::LeanByteArray;
 pub use structure::{
     LeanCtorReader, LeanCtorWriter, LeanInductive, LeanStruct, LeanStructure, LeanVariant,
 };

@@ -1,4 +1,5 @@
-//! `String` and `ByteArray`: one copy in each direction, UTF-8 validated on the way out.
+//! `String` and `ByteArray` ([`LeanByteArray`]): one copy in each direction, UTF-8
+//! validated on the way out.
 
 #![allow(unsafe_code)]
 
@@ -58,19 +59,45 @@ impl<'lean> IntoLean<'lean> for &str {
     object_c_methods!(into);
 }
 
-object_abi!(impl[] Vec<u8>);
-impl<'lean> IntoLean<'lean> for Vec<u8> {
+/// A Lean `ByteArray`: bytes in one flat scalar array (one copy each way). `Vec<u8>` is
+/// Lean's `Array UInt8` instead, a different object (one boxed element per byte); `&[u8]` is
+/// accepted as a `ByteArray` argument.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct LeanByteArray(pub Vec<u8>);
+
+impl From<Vec<u8>> for LeanByteArray {
+    fn from(bytes: Vec<u8>) -> Self {
+        Self(bytes)
+    }
+}
+
+impl From<LeanByteArray> for Vec<u8> {
+    fn from(bytes: LeanByteArray) -> Self {
+        bytes.0
+    }
+}
+
+impl std::ops::Deref for LeanByteArray {
+    type Target = [u8];
+    fn deref(&self) -> &[u8] {
+        &self.0
+    }
+}
+
+object_abi!(impl[] LeanByteArray);
+impl super::traits::LeanArrayElement for LeanByteArray {}
+impl<'lean> IntoLean<'lean> for LeanByteArray {
     fn into_lean(self, runtime: &'lean LeanRuntime) -> LeanResult<Obj<'lean>> {
-        super::limits_check_bytes("ByteArray", self.len())?;
-        Ok(bytes_into_lean(&self, runtime))
+        super::limits_check_bytes("ByteArray", self.0.len())?;
+        Ok(bytes_into_lean(&self.0, runtime))
     }
     object_c_methods!(into);
 }
-impl<'lean> TryFromLean<'lean> for Vec<u8> {
+impl<'lean> TryFromLean<'lean> for LeanByteArray {
     fn try_from_lean(obj: ObjRef<'lean, '_>) -> LeanResult<Self> {
         let bytes = obj.byte_array()?;
         trace_decode("bytearray", bytes.len());
-        Ok(bytes.to_vec())
+        Ok(Self(bytes.to_vec()))
     }
     object_c_methods!(from);
 }

@@ -46,8 +46,8 @@ c_values! {
     *mut lean_object => Object,
 }
 
-/// Types that may be elements of `Vec<T>` ↔ `Array T`: every convertible type except `u8`
-/// (`Vec<u8>` is Lean's `ByteArray`, a different object).
+/// Types that may be elements of `Vec<T>` ↔ `Array T`: every convertible type (`Vec<u8>` is
+/// `Array UInt8`; Lean's `ByteArray` is [`LeanByteArray`](crate::abi::LeanByteArray)).
 pub trait LeanArrayElement: sealed::SealedAbi {}
 
 /// A Rust type with a fixed place in Lean's C ABI.
