@@ -1,4 +1,5 @@
-//! The Lean-object decoders of `lean-rs` (`TryFromLean` for scalars, `String`, `ByteArray`,
+//! The Lean-object decoders of `lean-rs` (`TryFromLean` for scalars, `String`, `ByteArray`
+//! (`LeanByteArray`), `Array UInt8` (`Vec<u8>`),
 //! `Array`, `Option`, `Except`, tuples, `Nat`/`Int`, `LeanStruct<T>`, `LeanVariant<T>`, and
 //! `IO` results with
 //! their `IO.Error`s) on objects built by the real runtime from the input: well-shaped and
@@ -11,7 +12,9 @@
 
 use std::ffi::{CString, c_void};
 
-use lean_rs::abi::{LeanCtorReader, LeanCtorWriter, LeanInductive, LeanStructure, LeanVariant};
+use lean_rs::abi::{
+    LeanByteArray, LeanCtorReader, LeanCtorWriter, LeanInductive, LeanStructure, LeanVariant,
+};
 use lean_rs::{
     LeanError, LeanInt, LeanIo, LeanNat, LeanResult, LeanRuntime, LeanStruct, TryFromLean,
 };
@@ -375,6 +378,8 @@ fn decode_all(obj: *mut lean_object, runtime: &'static LeanRuntime) {
     decode::<()>(obj, runtime);
     decode::<String>(obj, runtime);
     decode::<Vec<u8>>(obj, runtime);
+    decode::<LeanByteArray>(obj, runtime);
+    decode::<Vec<LeanByteArray>>(obj, runtime);
     decode::<BigUint>(obj, runtime);
     decode::<BigInt>(obj, runtime);
     decode::<LeanNat<u8>>(obj, runtime);
