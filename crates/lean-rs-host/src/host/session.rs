@@ -279,15 +279,12 @@ impl<'lean, 'c> LeanSession<'lean, 'c> {
         name: &str,
         cancellation: Option<&LeanCancellationToken>,
     ) -> LeanResult<LeanDeclaration<'lean>> {
-        cancellation::check(cancellation, "query_declaration")?;
-        let n = self.name(name)?;
-        let start = Instant::now();
-        let found = self
-            .caps
-            .shim_module()?
-            .exported::<(LeanObject<'lean>, LeanName<'lean>), LeanIo<Option<LeanDeclaration<'lean>>>>(sym::QUERY_DECLARATION)?
-            .call(self.env(), n)?;
-        self.bump(start, 0);
+        let found = self.query_by_name::<Option<LeanDeclaration<'lean>>>(
+            "query_declaration",
+            sym::QUERY_DECLARATION,
+            name,
+            cancellation,
+        )?;
         found.ok_or_else(|| errors::conversion(format!("no declaration `{name}` in the session")))
     }
 
@@ -439,17 +436,12 @@ impl<'lean, 'c> LeanSession<'lean, 'c> {
         name: &str,
         cancellation: Option<&LeanCancellationToken>,
     ) -> LeanResult<Option<LeanExpr<'lean>>> {
-        cancellation::check(cancellation, "declaration_type")?;
-        let n = self.name(name)?;
-        let start = Instant::now();
-        let t = self
-            .caps
-            .shim_module()?
-            .exported::<(LeanObject<'lean>, LeanName<'lean>), LeanIo<Option<LeanExpr<'lean>>>>(
-                sym::DECLARATION_TYPE,
-            )?
-            .call(self.env(), n)?;
-        self.bump(start, 0);
+        let t = self.query_by_name::<Option<LeanExpr<'lean>>>(
+            "declaration_type",
+            sym::DECLARATION_TYPE,
+            name,
+            cancellation,
+        )?;
         Ok(t)
     }
 
@@ -463,17 +455,12 @@ impl<'lean, 'c> LeanSession<'lean, 'c> {
         name: &str,
         cancellation: Option<&LeanCancellationToken>,
     ) -> LeanResult<String> {
-        cancellation::check(cancellation, "declaration_kind")?;
-        let n = self.name(name)?;
-        let start = Instant::now();
-        let k = self
-            .caps
-            .shim_module()?
-            .exported::<(LeanObject<'lean>, LeanName<'lean>), LeanIo<String>>(
-                sym::DECLARATION_KIND,
-            )?
-            .call(self.env(), n)?;
-        self.bump(start, 0);
+        let k = self.query_by_name::<String>(
+            "declaration_kind",
+            sym::DECLARATION_KIND,
+            name,
+            cancellation,
+        )?;
         Ok(k)
     }
 
@@ -486,18 +473,37 @@ impl<'lean, 'c> LeanSession<'lean, 'c> {
         name: &str,
         cancellation: Option<&LeanCancellationToken>,
     ) -> LeanResult<String> {
-        cancellation::check(cancellation, "declaration_name")?;
+        let s = self.query_by_name::<String>(
+            "declaration_name",
+            sym::DECLARATION_NAME,
+            name,
+            cancellation,
+        )?;
+        Ok(s)
+    }
+
+    /// One `(env, name) -> IO T` shim query: the cancellation check, the name, the dispatch
+    /// and the metrics every name-keyed query shares.
+    fn query_by_name<T>(
+        &mut self,
+        what: &'static str,
+        symbol: &str,
+        name: &str,
+        cancellation: Option<&LeanCancellationToken>,
+    ) -> LeanResult<T>
+    where
+        T: lean_rs::TryFromLean<'lean>,
+    {
+        cancellation::check(cancellation, what)?;
         let n = self.name(name)?;
         let start = Instant::now();
-        let s = self
+        let value = self
             .caps
             .shim_module()?
-            .exported::<(LeanObject<'lean>, LeanName<'lean>), LeanIo<String>>(
-                sym::DECLARATION_NAME,
-            )?
+            .exported::<(LeanObject<'lean>, LeanName<'lean>), LeanIo<T>>(symbol)?
             .call(self.env(), n)?;
         self.bump(start, 0);
-        Ok(s)
+        Ok(value)
     }
 
     /// Shared shape of the three string-keyed bulk queries.
