@@ -10,19 +10,12 @@ use lean_rs_worker::{LeanWorker, LeanWorkerCapability, LeanWorkerConfig, LeanWor
 
 /// The worker fixture's capability manifest (`scripts/test` builds it with `lean-rs build-native`).
 pub fn manifest() -> PathBuf {
-    let here = Path::new(env!("CARGO_MANIFEST_DIR"));
-    let root = here
-        .ancestors()
-        .map(|dir| dir.join(".lean-rs/native"))
-        .find(|dir| dir.is_dir())
-        .unwrap_or_else(|| here.join("../../.lean-rs/native"));
-    let path = root.join("lean-rs-worker-fixture/LeanRsWorkerFixture.capability.json");
-    assert!(
-        path.is_file(),
-        "{} is missing: build the prelude world first (scripts/test does; or `cargo run -p lean-rs-cli -- build-native --include crates/lean-rs-sys/include --out .lean-rs/native --core-package lean-rs-prelude fixtures/prelude-world/worker`)",
-        path.display()
-    );
-    path
+    lean_toolchain::native::local_capability_manifest(
+        Path::new(env!("CARGO_MANIFEST_DIR")),
+        "lean-rs-worker-fixture",
+        "LeanRsWorkerFixture",
+    )
+    .unwrap_or_else(|e| panic!("{e}"))
 }
 
 /// The shipped child with test-sized deadlines.

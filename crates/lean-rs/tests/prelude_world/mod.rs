@@ -6,17 +6,10 @@ use std::path::{Path, PathBuf};
 
 /// The capability manifest of library `lib` of natively built package `package`.
 pub fn manifest(package: &str, lib: &str) -> PathBuf {
-    let here = Path::new(env!("CARGO_MANIFEST_DIR"));
-    let root = here
-        .ancestors()
-        .map(|dir| dir.join(".lean-rs/native"))
-        .find(|dir| dir.is_dir())
-        .unwrap_or_else(|| here.join("../../.lean-rs/native"));
-    let path = root.join(package).join(format!("{lib}.capability.json"));
-    assert!(
-        path.is_file(),
-        "{} is missing: build the prelude world first (scripts/test does; or `cargo run -p lean-rs-cli -- build-native --include crates/lean-rs-sys/include --out .lean-rs/native fixtures/prelude-world/<package>`)",
-        path.display()
-    );
-    path
+    lean_toolchain::native::local_capability_manifest(
+        Path::new(env!("CARGO_MANIFEST_DIR")),
+        package,
+        lib,
+    )
+    .unwrap_or_else(|e| panic!("{e}"))
 }

@@ -40,6 +40,31 @@ pub fn fuzz_parse_header(text: &str) -> Result<(bool, bool, Vec<String>), String
     parse_header(text).map(|h| (h.is_module, h.is_prelude, h.imports))
 }
 
+/// Where the project's own native builds go, relative to the project root
+/// (`scripts/test` runs `lean-rs build-native --out .lean-rs/native`).
+pub const LOCAL_NATIVE_DIR: &str = ".lean-rs/native";
+
+/// Finds the capability manifest of library `lib` of package `package` in the nearest
+/// `.lean-rs/native` at or above `start`. The error is one line naming the build command.
+pub fn local_capability_manifest(
+    start: &Path,
+    package: &str,
+    lib: &str,
+) -> Result<PathBuf, String> {
+    let file = format!("{lib}.capability.json");
+    let found = start
+        .ancestors()
+        .take(64)
+        .map(|dir| dir.join(LOCAL_NATIVE_DIR).join(package).join(&file))
+        .find(|path| path.is_file());
+    found.ok_or_else(|| {
+        format!(
+            "no {LOCAL_NATIVE_DIR}/{package}/{file} at or above {}: build it first (scripts/test does; or `cargo run -p lean-rs-cli -- build-native --include crates/lean-rs-sys/include --out {LOCAL_NATIVE_DIR} --core-package lean-rs-prelude <package dir>`)",
+            start.display()
+        )
+    })
+}
+
 /// How long one `lean` or `cc` run may take.
 const STEP_TIMEOUT: Duration = Duration::from_secs(600);
 /// Output kept from one tool run.
