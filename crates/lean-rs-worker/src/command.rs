@@ -7,6 +7,7 @@ use serde::Serialize;
 use serde::de::DeserializeOwned;
 
 use crate::error::{LeanWorkerError, LeanWorkerResult, bound};
+use crate::observe::LeanWorkerStreamObservers;
 use crate::value::{LeanWorkerSignature, LeanWorkerType, LeanWorkerValue};
 use crate::worker::{
     LeanWorker, LeanWorkerCancellationToken, LeanWorkerCapability, LeanWorkerRowFlow,
@@ -211,6 +212,28 @@ impl<Row> LeanWorkerStreamingCommand<Row> {
         sink: &mut dyn LeanWorkerRowSink<Row>,
         cancel: Option<&LeanWorkerCancellationToken>,
     ) -> LeanWorkerResult<LeanWorkerStreamSummary> {
+        self.run_observed(
+            worker,
+            capability,
+            args,
+            sink,
+            LeanWorkerStreamObservers::new(),
+            cancel,
+        )
+    }
+
+    /// [`run`](Self::run) with diagnostics and progress sinks (see
+    /// [`LeanWorker::stream_rows_observed`]). Diagnostics and progress are not tentative: they
+    /// reach their sinks as they come, whether or not the rows are committed.
+    pub fn run_observed(
+        &self,
+        worker: &mut LeanWorker,
+        capability: &LeanWorkerCapability,
+        args: Vec<LeanWorkerValue>,
+        sink: &mut dyn LeanWorkerRowSink<Row>,
+        observers: LeanWorkerStreamObservers<'_>,
+        cancel: Option<&LeanWorkerCancellationToken>,
+    ) -> LeanWorkerResult<LeanWorkerStreamSummary> {
         let mut failure: Option<LeanWorkerError> = None;
         let decode = self.decode;
         let export = &self.export;
@@ -229,22 +252,19 @@ impl<Row> LeanWorkerStreamingCommand<Row> {
             match catch_unwind(AssertUnwindSafe(|| sink.row(sequence, row))) {
                 Ok(flow) => flow,
                 Err(payload) => {
-                    let message = payload
-                        .downcast_ref::<&str>()
-                        .map(|s| (*s).to_owned())
-                        .or_else(|| payload.downcast_ref::<String>().cloned())
-                        .unwrap_or_else(|| "non-string panic payload".to_owned());
-                    failure = Some(LeanWorkerError::SinkPanic(bound(message)));
+                    let message = crate::error::panic_message(payload.as_ref());
+                    failure = Some(LeanWorkerError::SinkPanic(message));
                     LeanWorkerRowFlow::Stop
                 }
             }
         };
-        let outcome = worker.stream_rows(
+        let outcome = worker.stream_rows_observed(
             capability,
             &self.export,
             &self.params,
             args,
             &mut on_row,
+            observers,
             cancel,
         );
         let outcome = match (failure, outcome) {

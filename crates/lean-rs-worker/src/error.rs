@@ -20,6 +20,16 @@ pub(crate) fn bound(text: impl Into<String>) -> String {
     text.replace(['\n', '\r'], " ")
 }
 
+/// The message of a caught panic payload (`&str` or `String`), bounded.
+pub(crate) fn panic_message(payload: &(dyn std::any::Any + Send)) -> String {
+    let message = payload
+        .downcast_ref::<&str>()
+        .map(|s| (*s).to_owned())
+        .or_else(|| payload.downcast_ref::<String>().cloned())
+        .unwrap_or_else(|| "non-string panic payload".to_owned());
+    bound(message)
+}
+
 /// How a worker child ended, as its launcher reports it.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub struct LeanWorkerExitStatus {

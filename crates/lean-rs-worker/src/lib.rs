@@ -22,6 +22,7 @@ pub mod __fault {
 }
 mod fault;
 mod launcher;
+mod observe;
 mod pool;
 mod protocol;
 mod value;
@@ -38,6 +39,10 @@ pub use error::{
 pub use launcher::{
     LeanWorkerChildControl, LeanWorkerLaunch, LeanWorkerLauncher, LeanWorkerLocalLauncher,
     LeanWorkerTransport, WORKER_CHILD_ENV,
+};
+pub use observe::{
+    LeanWorkerDiagnostic, LeanWorkerDiagnosticSink, LeanWorkerDiagnosticSource,
+    LeanWorkerProgressEvent, LeanWorkerProgressSink, LeanWorkerSeverity, LeanWorkerStreamObservers,
 };
 pub use pool::{
     LeanWorkerLease, LeanWorkerPool, LeanWorkerPoolConfig, LeanWorkerPoolSnapshot,

@@ -16,7 +16,7 @@ use serde::{Deserialize, Serialize};
 use crate::value::{LeanWorkerType, LeanWorkerValue};
 
 /// Bumped whenever a frame layout or message changes meaning.
-pub(crate) const PROTOCOL_VERSION: u32 = 1;
+pub(crate) const PROTOCOL_VERSION: u32 = 2;
 
 /// The handshake's magic string: a peer that is not a lean-rs worker child fails here.
 pub(crate) const MAGIC: &str = "lean-rs-worker";
@@ -51,6 +51,10 @@ pub(crate) enum FrameKind {
     Failure = 5,
     /// parent → child: stop the stream of `request` at the next row boundary (empty payload).
     Cancel = 6,
+    /// child → parent: a diagnostic of a stream (`DiagnosticFrame`).
+    Diagnostic = 7,
+    /// child → parent: a progress event of a stream (`ProgressFrame`).
+    Progress = 8,
 }
 
 impl FrameKind {
@@ -62,6 +66,8 @@ impl FrameKind {
             4 => Self::Row,
             5 => Self::Failure,
             6 => Self::Cancel,
+            7 => Self::Diagnostic,
+            8 => Self::Progress,
             _ => return None,
         })
     }
@@ -247,6 +253,9 @@ pub(crate) enum Request {
         export: String,
         params: Vec<LeanWorkerType>,
         args: Vec<LeanWorkerValue>,
+        /// Write the sync marker to stdout and stderr before the terminal frame, so the parent
+        /// can deliver every output line of the stream before its summary.
+        sync_output: bool,
     },
 }
 
@@ -265,6 +274,10 @@ pub(crate) enum Reply {
     },
     StreamDone {
         rows: u64,
+        /// Diagnostic frames sent.
+        diagnostics: u64,
+        /// Progress frames sent (after coalescing).
+        progress: u64,
         cancelled: bool,
         status: u8,
     },

@@ -17,6 +17,11 @@ use crate::error::{
 use crate::launcher::{
     LeanWorkerChildControl, LeanWorkerLaunch, LeanWorkerLauncher, LeanWorkerLocalLauncher,
 };
+use crate::observe::{
+    DIAGNOSTIC_LIMIT, DiagnosticFrame, LeanWorkerDiagnostic, LeanWorkerDiagnosticSource,
+    LeanWorkerProgressEvent, LeanWorkerSeverity, LeanWorkerStreamObservers, LineSplitter,
+    OutputLines, PHASE_LIMIT, ProgressFrame, cut,
+};
 use crate::protocol::{
     self, DEFAULT_MAX_FRAME_BYTES, ENV_MAX_FRAME, ENV_NONCE, Failure, Frame, FrameError, FrameKind,
     Handshake, MAGIC, MIN_MAX_FRAME_BYTES, PROTOCOL_VERSION, Reply, Request,
@@ -31,6 +36,10 @@ const CANCEL_GRACE: Duration = Duration::from_secs(2);
 /// How long to wait for a child whose pipe closed to be reaped, and for its diagnostics to end.
 const EXIT_GRACE: Duration = Duration::from_secs(2);
 const DRAIN_GRACE: Duration = Duration::from_millis(500);
+/// How long a stream's summary waits for the child's output to catch up (its sync markers).
+const OUTPUT_SYNC_GRACE: Duration = Duration::from_millis(250);
+/// How long a stream with a diagnostics sink waits for frames before delivering output lines.
+const OUTPUT_POLL: Duration = Duration::from_millis(20);
 /// Restarts remembered by [`LeanWorker::restarts`].
 const RESTART_HISTORY: usize = 64;
 
@@ -43,6 +52,7 @@ pub struct LeanWorkerConfig {
     max_frame: u32,
     row_buffer: usize,
     stderr_tail: usize,
+    max_diagnostics: u64,
     env: Vec<(OsString, OsString)>,
 }
 
@@ -50,7 +60,7 @@ impl LeanWorkerConfig {
     /// A configuration that starts children through `launcher`.
     ///
     /// Defaults: 30 s startup timeout, 60 s request timeout, 16 MiB frames, 1024 buffered row
-    /// frames, 16 KiB stderr tail, and `LEAN_BACKTRACE=0` in the child (Lean's panic handler
+    /// frames, 16 KiB stderr tail, 1024 diagnostics per stream, and `LEAN_BACKTRACE=0` in the child (Lean's panic handler
     /// then prints the message and aborts without calling back into Lean to demangle a
     /// backtrace, which a minimal child cannot promise is safe); [`env`](Self::env) entries
     /// apply after it.
@@ -62,6 +72,7 @@ impl LeanWorkerConfig {
             max_frame: DEFAULT_MAX_FRAME_BYTES,
             row_buffer: 1024,
             stderr_tail: 16 * 1024,
+            max_diagnostics: 1024,
             env: vec![("LEAN_BACKTRACE".into(), "0".into())],
         }
     }
@@ -104,6 +115,14 @@ impl LeanWorkerConfig {
     #[must_use]
     pub fn stderr_tail_bytes(mut self, bytes: usize) -> Self {
         self.stderr_tail = bytes.max(1024);
+        self
+    }
+
+    /// Diagnostics (Lean's and the child's output lines together) delivered per stream; later
+    /// ones are counted in [`LeanWorkerStreamSummary::diagnostics_dropped`], not delivered.
+    #[must_use]
+    pub fn max_diagnostics_per_stream(mut self, count: u64) -> Self {
+        self.max_diagnostics = count;
         self
     }
 
@@ -187,27 +206,41 @@ impl LeanWorkerCancellationToken {
     }
 }
 
-/// The terminal summary of a successful stream.
+/// The terminal summary of a successful stream, with a count per channel.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct LeanWorkerStreamSummary {
     /// Rows delivered.
     pub rows: u64,
+    /// Diagnostics the Lean command emitted (delivered to the diagnostics sink, if any, up to
+    /// the per-stream limit).
+    pub diagnostics: u64,
+    /// Lines of the child's stdout/stderr delivered as diagnostics (collected only for a
+    /// stream with a diagnostics sink).
+    pub output_lines: u64,
+    /// Diagnostics and output lines not delivered: past the per-stream limit, or output lines
+    /// that overflowed the bounded output queue.
+    pub diagnostics_dropped: u64,
+    /// Progress events received (the child coalesces them to at most one per 10 ms).
+    pub progress: u64,
     /// Time from sending the request to the terminal frame.
     pub elapsed: Duration,
 }
 
-/// A bounded byte tail of the child's diagnostic output.
+/// A bounded byte tail of the child's diagnostic output, and its lines for a stream's
+/// diagnostics sink.
 #[derive(Debug)]
 struct Tail {
     bytes: Mutex<VecDeque<u8>>,
     limit: usize,
     finished: AtomicUsize,
+    lines: OutputLines,
 }
 
 impl Tail {
-    fn push(&self, chunk: &[u8]) {
+    fn push_line(&self, line: &str) {
         let mut bytes = self.bytes.lock().unwrap_or_else(PoisonError::into_inner);
-        bytes.extend(chunk);
+        bytes.extend(line.as_bytes());
+        bytes.push_back(b'\n');
         let excess = bytes.len().saturating_sub(self.limit);
         bytes.drain(..excess);
     }
@@ -269,14 +302,23 @@ fn read_frames(from_child: Box<dyn Read + Send>, max: u32, frames: &SyncSender<I
     }
 }
 
-fn drain(mut stream: Box<dyn Read + Send>, tail: &Tail) {
+/// Reads one output stream of the child line by line into the tail (sync markers excepted,
+/// blank lines dropped) and the stream-diagnostics queue.
+fn drain(mut stream: Box<dyn Read + Send>, index: usize, tail: &Tail) {
     let mut buf = [0u8; 4096];
+    let mut splitter = LineSplitter::default();
+    let mut on_line = |line: &str| {
+        if tail.lines.line(index, line) && !line.trim().is_empty() {
+            tail.push_line(line);
+        }
+    };
     loop {
         match stream.read(&mut buf) {
             Ok(0) | Err(_) => break,
-            Ok(n) => tail.push(&buf[..n]),
+            Ok(n) => splitter.feed(&buf[..n], &mut on_line),
         }
     }
+    splitter.finish(&mut on_line);
     tail.finished.fetch_add(1, Ordering::AcqRel);
 }
 
@@ -355,9 +397,79 @@ impl std::fmt::Debug for LeanWorker {
     }
 }
 
-enum Sink<'a> {
+enum Sink<'a, 'o> {
     None,
-    Rows(&'a mut dyn FnMut(u64, &str) -> LeanWorkerRowFlow),
+    Stream {
+        on_row: &'a mut dyn FnMut(u64, &str) -> LeanWorkerRowFlow,
+        observers: LeanWorkerStreamObservers<'o>,
+        /// Whether the child writes sync markers (a diagnostics sink wants its output lines).
+        sync_output: bool,
+    },
+}
+
+/// What one stream delivered on each channel.
+#[derive(Clone, Copy, Default)]
+struct Counts {
+    rows: u64,
+    diagnostics: u64,
+    output_lines: u64,
+    dropped: u64,
+    progress: u64,
+    /// Diagnostics delivered to the sink (both sources), against the per-stream limit.
+    delivered: u64,
+}
+
+/// Calls an observer, turning a panic into its message.
+fn contain(call: impl FnOnce()) -> Result<(), String> {
+    std::panic::catch_unwind(std::panic::AssertUnwindSafe(call))
+        .map_err(|payload| crate::error::panic_message(payload.as_ref()))
+}
+
+/// Delivers the child output lines queued so far (and counts the ones the queue dropped).
+fn deliver_output(
+    tail: &Tail,
+    sink: &mut Sink<'_, '_>,
+    counts: &mut Counts,
+    limit: u64,
+) -> Result<(), String> {
+    let (lines, dropped) = tail.lines.take();
+    counts.dropped += dropped;
+    for message in lines {
+        let diagnostic = LeanWorkerDiagnostic {
+            source: LeanWorkerDiagnosticSource::ChildOutput,
+            severity: LeanWorkerSeverity::Info,
+            code: None,
+            message,
+        };
+        sink.diagnostic(counts, limit, &diagnostic)?;
+    }
+    Ok(())
+}
+
+impl Sink<'_, '_> {
+    /// Delivers one diagnostic within the per-stream limit; an observer panic is returned.
+    fn diagnostic(
+        &mut self,
+        counts: &mut Counts,
+        limit: u64,
+        diagnostic: &LeanWorkerDiagnostic,
+    ) -> Result<(), String> {
+        let Sink::Stream { observers, .. } = self else {
+            return Ok(());
+        };
+        let Some(sink) = observers.diagnostics.as_mut() else {
+            return Ok(());
+        };
+        if counts.delivered >= limit {
+            counts.dropped += 1;
+            return Ok(());
+        }
+        counts.delivered += 1;
+        if diagnostic.source == LeanWorkerDiagnosticSource::ChildOutput {
+            counts.output_lines += 1;
+        }
+        contain(|| sink.diagnostic(diagnostic))
+    }
 }
 
 impl LeanWorker {
@@ -391,15 +503,16 @@ impl LeanWorker {
         ];
         env.extend(self.config.env.iter().cloned());
         let transport = self.config.launcher.launch(&LeanWorkerLaunch { env })?;
+        let drains = transport.diagnostics.len();
         let tail = Arc::new(Tail {
             bytes: Mutex::new(VecDeque::new()),
             limit: self.config.stderr_tail,
             finished: AtomicUsize::new(0),
+            lines: OutputLines::new(drains),
         });
-        let drains = transport.diagnostics.len();
-        for stream in transport.diagnostics {
+        for (index, stream) in transport.diagnostics.into_iter().enumerate() {
             let tail = tail.clone();
-            spawn_thread("lean-rs-worker-stderr", move || drain(stream, &tail))?;
+            spawn_thread("lean-rs-worker-stderr", move || drain(stream, index, &tail))?;
         }
         let (frames_tx, frames) = sync_channel(self.config.row_buffer);
         let max = self.config.max_frame;
@@ -581,22 +694,35 @@ impl LeanWorker {
         Ok(())
     }
 
-    /// Sends one request and waits for its terminal frame, forwarding rows to `sink`.
-    #[allow(clippy::too_many_lines)]
+    /// Sends one request and waits for its terminal frame, forwarding rows, diagnostics and
+    /// progress to `sink`.
+    #[allow(clippy::too_many_lines)] // one arm per frame kind
     fn exchange(
         &mut self,
         request: &Request,
         operation: &str,
-        mut sink: Sink<'_>,
+        mut sink: Sink<'_, '_>,
         cancel: Option<&LeanWorkerCancellationToken>,
         timeout: Duration,
-    ) -> LeanWorkerResult<(Reply, u64)> {
+    ) -> LeanWorkerResult<(Reply, Counts)> {
         let id = self.next_request;
         self.next_request += 1;
         let max = self.config.max_frame;
+        let limit = self.config.max_diagnostics;
         let Some(live) = self.live.as_mut() else {
             return Err(LeanWorkerError::Spawn("no live worker child".into()));
         };
+        let tail = live.tail.clone();
+        let sync_output = matches!(
+            sink,
+            Sink::Stream {
+                sync_output: true,
+                ..
+            }
+        );
+        if sync_output {
+            tail.lines.clear();
+        }
         let sent = protocol::write_json(&mut live.to_child, FrameKind::Request, id, request, max)
             .and_then(|()| live.to_child.flush());
         if let Err(err) = sent {
@@ -607,10 +733,22 @@ impl LeanWorker {
         }
         let started = Instant::now();
         let deadline = started + timeout;
-        let mut rows: u64 = 0;
+        let mut counts = Counts::default();
         let mut cancel_sent: Option<Instant> = None;
         let mut stopped_by_sink = false;
+        let mut observer_panic: Option<String> = None;
+        // Why a cancellation the caller did not ask for happened.
+        let cancelled = |observer_panic: &mut Option<String>| match observer_panic.take() {
+            Some(message) => LeanWorkerError::SinkPanic(message),
+            None => LeanWorkerError::Cancelled,
+        };
         loop {
+            if sync_output && observer_panic.is_none() {
+                if let Err(message) = deliver_output(&tail, &mut sink, &mut counts, limit) {
+                    observer_panic = Some(message);
+                    stopped_by_sink = true;
+                }
+            }
             let Some(live) = self.live.as_mut() else {
                 return Err(LeanWorkerError::Spawn("no live worker child".into()));
             };
@@ -631,7 +769,7 @@ impl LeanWorker {
             if let Some(at) = cancel_sent {
                 if now.duration_since(at) > CANCEL_GRACE {
                     self.discard(LeanWorkerRestartReason::Cancelled);
-                    return Err(LeanWorkerError::Cancelled);
+                    return Err(cancelled(&mut observer_panic));
                 }
             }
             if now >= deadline {
@@ -644,6 +782,9 @@ impl LeanWorker {
             let mut wait = deadline - now;
             if cancel.is_some() || cancel_sent.is_some() {
                 wait = wait.min(CANCEL_POLL);
+            }
+            if sync_output {
+                wait = wait.min(OUTPUT_POLL);
             }
             let incoming = match live.frames.recv_timeout(wait) {
                 Ok(incoming) => incoming,
@@ -681,36 +822,105 @@ impl LeanWorker {
             }
             match frame.kind {
                 FrameKind::Row => {
-                    let Sink::Rows(on_row) = &mut sink else {
+                    let Sink::Stream { on_row, .. } = &mut sink else {
                         return Err(
                             self.violation("a row frame for a request that does not stream".into())
                         );
                     };
                     let Ok(text) = std::str::from_utf8(&frame.payload) else {
-                        return Err(self.violation(format!("row {rows} is not UTF-8")));
+                        return Err(self.violation(format!("row {} is not UTF-8", counts.rows)));
                     };
-                    if cancel_sent.is_none() && on_row(rows, text) == LeanWorkerRowFlow::Stop {
+                    if cancel_sent.is_none() && on_row(counts.rows, text) == LeanWorkerRowFlow::Stop
+                    {
                         stopped_by_sink = true;
                     }
-                    rows += 1;
+                    counts.rows += 1;
                 }
-                FrameKind::Reply => {
-                    let reply: Reply = match serde_json::from_slice(&frame.payload) {
-                        Ok(reply) => reply,
-                        Err(err) => return Err(self.violation(format!("malformed reply: {err}"))),
-                    };
-                    if cancel_sent.is_some() {
-                        return Err(LeanWorkerError::Cancelled);
+                FrameKind::Diagnostic => {
+                    if matches!(sink, Sink::None) {
+                        return Err(self
+                            .violation("a diagnostic for a request that does not stream".into()));
                     }
-                    return Ok((reply, rows));
+                    let diagnostic: DiagnosticFrame = match serde_json::from_slice(&frame.payload) {
+                        Ok(diagnostic) => diagnostic,
+                        Err(err) => {
+                            return Err(self.violation(format!("malformed diagnostic: {err}")));
+                        }
+                    };
+                    counts.diagnostics += 1;
+                    if observer_panic.is_none() && cancel_sent.is_none() {
+                        let diagnostic = LeanWorkerDiagnostic {
+                            source: LeanWorkerDiagnosticSource::Lean,
+                            severity: diagnostic.severity,
+                            code: diagnostic
+                                .code
+                                .map(|code| cut(&code, PHASE_LIMIT).to_owned()),
+                            message: cut(&diagnostic.message, DIAGNOSTIC_LIMIT).to_owned(),
+                        };
+                        if let Err(message) = sink.diagnostic(&mut counts, limit, &diagnostic) {
+                            observer_panic = Some(message);
+                            stopped_by_sink = true;
+                        }
+                    }
                 }
-                FrameKind::Failure => {
+                FrameKind::Progress => {
+                    let Sink::Stream { observers, .. } = &mut sink else {
+                        return Err(
+                            self.violation("progress for a request that does not stream".into())
+                        );
+                    };
+                    let progress: ProgressFrame = match serde_json::from_slice(&frame.payload) {
+                        Ok(progress) => progress,
+                        Err(err) => {
+                            return Err(self.violation(format!("malformed progress: {err}")));
+                        }
+                    };
+                    counts.progress += 1;
+                    if let (Some(on_progress), None, None) =
+                        (observers.progress.as_mut(), &observer_panic, cancel_sent)
+                    {
+                        let event = LeanWorkerProgressEvent {
+                            phase: cut(&progress.phase, PHASE_LIMIT).to_owned(),
+                            current: progress.current,
+                            total: progress.total,
+                            elapsed: started.elapsed(),
+                        };
+                        if let Err(message) = contain(|| on_progress.progress(&event)) {
+                            observer_panic = Some(message);
+                            stopped_by_sink = true;
+                        }
+                    }
+                }
+                FrameKind::Reply | FrameKind::Failure => {
+                    if sync_output && observer_panic.is_none() {
+                        // The child wrote its sync markers before this frame: once the drains
+                        // have read them, every line the stream printed is queued.
+                        let synced_by = Instant::now() + OUTPUT_SYNC_GRACE;
+                        while !tail.lines.synced(id) && Instant::now() < synced_by {
+                            std::thread::sleep(Duration::from_millis(1));
+                        }
+                        if let Err(message) = deliver_output(&tail, &mut sink, &mut counts, limit) {
+                            observer_panic = Some(message);
+                        }
+                    }
+                    if frame.kind == FrameKind::Reply {
+                        let reply: Reply = match serde_json::from_slice(&frame.payload) {
+                            Ok(reply) => reply,
+                            Err(err) => {
+                                return Err(self.violation(format!("malformed reply: {err}")));
+                            }
+                        };
+                        if cancel_sent.is_some() || observer_panic.is_some() {
+                            return Err(cancelled(&mut observer_panic));
+                        }
+                        return Ok((reply, counts));
+                    }
                     let failure: Failure = match serde_json::from_slice(&frame.payload) {
                         Ok(failure) => failure,
                         Err(err) => return Err(self.violation(format!("malformed failure: {err}"))),
                     };
-                    if cancel_sent.is_some() {
-                        return Err(LeanWorkerError::Cancelled);
+                    if cancel_sent.is_some() || observer_panic.is_some() {
+                        return Err(cancelled(&mut observer_panic));
                     }
                     return Err(LeanWorkerError::Lean {
                         code: bound(failure.code),
@@ -818,6 +1028,8 @@ impl LeanWorker {
     /// string per row through the lean-rs string callback. Each row reaches `on_row` live
     /// (tentatively: only an `Ok` summary makes a stream complete); `on_row` returning
     /// [`LeanWorkerRowFlow::Stop`] or `cancel` cancels it at the next row boundary.
+    /// Diagnostics and progress the export emits are counted in the summary and dropped; see
+    /// [`stream_rows_observed`](Self::stream_rows_observed) to receive them.
     pub fn stream_rows(
         &mut self,
         capability: &LeanWorkerCapability,
@@ -827,38 +1039,78 @@ impl LeanWorker {
         on_row: &mut dyn FnMut(u64, &str) -> LeanWorkerRowFlow,
         cancel: Option<&LeanWorkerCancellationToken>,
     ) -> LeanWorkerResult<LeanWorkerStreamSummary> {
+        let observers = LeanWorkerStreamObservers::new();
+        self.stream_rows_observed(capability, export, params, args, on_row, observers, cancel)
+    }
+
+    /// [`stream_rows`](Self::stream_rows) with the stream's side channels: diagnostics the
+    /// export emits (and, with a diagnostics sink, the lines the child prints to stdout or
+    /// stderr meanwhile) reach `observers`' diagnostics sink, progress events its progress
+    /// sink, live and apart from the rows. Each channel is bounded (diagnostics by
+    /// [`LeanWorkerConfig::max_diagnostics_per_stream`], output lines by a 256-line queue,
+    /// progress by the child's 10 ms coalescing); the summary counts each.
+    #[allow(clippy::too_many_arguments)] // the stream, its three sinks, and cancellation
+    pub fn stream_rows_observed(
+        &mut self,
+        capability: &LeanWorkerCapability,
+        export: &str,
+        params: &[LeanWorkerType],
+        args: Vec<LeanWorkerValue>,
+        on_row: &mut dyn FnMut(u64, &str) -> LeanWorkerRowFlow,
+        observers: LeanWorkerStreamObservers<'_>,
+        cancel: Option<&LeanWorkerCancellationToken>,
+    ) -> LeanWorkerResult<LeanWorkerStreamSummary> {
         self.check_capability(capability)?;
         check_args(params, &args)?;
         self.ensure_live()?;
         let started = Instant::now();
+        let sync_output = observers.diagnostics.is_some();
         let request = Request::Stream {
             capability: capability.index,
             export: export.to_owned(),
             params: params.to_vec(),
             args,
+            sync_output,
         };
         let timeout = self.config.request_timeout;
-        match self.exchange(&request, export, Sink::Rows(on_row), cancel, timeout)? {
+        let sink = Sink::Stream {
+            on_row,
+            observers,
+            sync_output,
+        };
+        match self.exchange(&request, export, sink, cancel, timeout)? {
             (
                 Reply::StreamDone {
                     rows,
+                    diagnostics,
+                    progress,
                     cancelled: false,
                     ..
                 },
                 seen,
-            ) if rows == seen => Ok(LeanWorkerStreamSummary {
-                rows,
-                elapsed: started.elapsed(),
-            }),
+            ) if rows == seen.rows
+                && diagnostics == seen.diagnostics
+                && progress == seen.progress =>
+            {
+                Ok(LeanWorkerStreamSummary {
+                    rows,
+                    diagnostics,
+                    output_lines: seen.output_lines,
+                    diagnostics_dropped: seen.dropped,
+                    progress,
+                    elapsed: started.elapsed(),
+                })
+            }
             (
                 Reply::StreamDone {
                     cancelled: true, ..
                 },
                 _,
             ) => Err(LeanWorkerError::Cancelled),
-            (other, seen) => {
-                Err(self.violation(format!("stream of {seen} rows answered with {other:?}")))
-            }
+            (other, seen) => Err(self.violation(format!(
+                "stream of {} rows, {} diagnostics and {} progress events answered with {other:?}",
+                seen.rows, seen.diagnostics, seen.progress
+            ))),
         }
     }
 

@@ -14,7 +14,7 @@ fn prelude_world_worker_handshake_reports_the_real_runtime() {
     let (worker, capability) = common::fixture_worker(common::config());
     let meta = worker.runtime_metadata().unwrap();
     assert_eq!(meta.lean_version, "4.35.0");
-    assert_eq!(meta.protocol, 1);
+    assert_eq!(meta.protocol, 2);
     assert_eq!(meta.instance.len(), 16);
     assert_eq!(capability.package, "lean-rs-worker-fixture");
     assert!(capability.exports > 5);

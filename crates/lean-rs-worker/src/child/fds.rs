@@ -47,3 +47,9 @@ pub(super) fn exit_now(code: i32) -> ! {
     // SAFETY: `_exit` has no preconditions; it never returns.
     unsafe { libc::_exit(code) }
 }
+
+/// Flushes every C `FILE*` output stream (Lean writes its stdout through C stdio).
+pub(super) fn flush_c_stdio() {
+    // SAFETY: `fflush(NULL)` flushes all open output streams; it takes the streams' own locks.
+    let _ = unsafe { libc::fflush(std::ptr::null_mut()) };
+}

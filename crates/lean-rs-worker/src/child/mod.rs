@@ -14,7 +14,7 @@ mod fds;
 use std::fs::File;
 use std::io::{BufWriter, Write};
 use std::process::ExitCode;
-use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU8, AtomicU64, Ordering};
 use std::sync::mpsc::{Receiver, SyncSender, sync_channel};
 use std::sync::{Arc, Mutex, PoisonError};
 use std::time::{Duration, Instant};
@@ -24,6 +24,7 @@ use lean_rs::{
     LeanModule, LeanRuntime, LeanStringEvent,
 };
 
+use crate::observe::{self, Envelope, ProgressFrame};
 use crate::protocol::{
     self, DEFAULT_MAX_FRAME_BYTES, ENV_FDS, ENV_MAX_FRAME, ENV_NONCE, Failure, FrameKind,
     Handshake, MAGIC, MIN_MAX_FRAME_BYTES, PROTOCOL_VERSION, Reply, Request,
@@ -73,16 +74,10 @@ impl Out {
         Ok(())
     }
 
-    /// One row, buffered.
-    fn row(&self, request: u64, text: &str) -> std::io::Result<()> {
+    /// One row (or another stream frame), buffered.
+    fn row(&self, kind: FrameKind, request: u64, payload: &[u8]) -> std::io::Result<()> {
         let mut state = self.lock();
-        protocol::write_frame(
-            &mut state.writer,
-            FrameKind::Row,
-            request,
-            text.as_bytes(),
-            self.max_frame,
-        )?;
+        protocol::write_frame(&mut state.writer, kind, request, payload, self.max_frame)?;
         if state.last_flush.elapsed() >= FLUSH_AFTER {
             state.writer.flush()?;
             state.last_flush = Instant::now();
@@ -378,37 +373,25 @@ fn handle(
             export,
             params,
             args,
+            sync_output,
         } => {
             let module = capability(capabilities, index)?;
-            let rows = Arc::new(AtomicU64::new(0));
-            let write_failed = Arc::new(AtomicBool::new(false));
-            let (sink_out, sink_slot, sink_rows, sink_failed) = (
-                out.clone(),
-                slot.clone(),
-                rows.clone(),
-                write_failed.clone(),
-            );
+            let stream = Arc::new(StreamState::new(id, out.clone(), slot.clone()));
+            let sink = stream.clone();
             let handle = LeanCallbackHandle::<LeanStringEvent>::register(move |event| {
-                if sink_slot.cancel.load(Ordering::Acquire) == id {
-                    return LeanCallbackFlow::Stop;
-                }
-                if sink_out.row(id, &event.value).is_err() {
-                    sink_failed.store(true, Ordering::Release);
-                    return LeanCallbackFlow::Stop;
-                }
-                sink_rows.fetch_add(1, Ordering::Relaxed);
-                LeanCallbackFlow::Continue
+                sink.on_event(&event.value)
             })
             .map_err(|e| call::lean_failure(&e))?;
             let status =
                 call::call_stream(module, runtime, &export, handle.abi_parts(), &params, args);
             drop(handle);
             let status = status?;
-            if write_failed.load(Ordering::Acquire) {
-                return Err((
-                    "lean_rs_worker.row_too_large".to_owned(),
-                    "a row did not fit in one frame (or the reply pipe failed)".to_owned(),
-                ));
+            stream.finish_progress();
+            if sync_output {
+                write_sync_markers(id);
+            }
+            if let Some(failure) = stream.failure() {
+                return Err(failure);
             }
             let cancelled = slot.cancel.load(Ordering::Acquire) == id;
             let ok = status == LeanCallbackStatus::Ok.as_u8()
@@ -420,10 +403,165 @@ fn handle(
                 ));
             }
             Ok(Reply::StreamDone {
-                rows: rows.load(Ordering::Acquire),
+                rows: stream.rows.load(Ordering::Acquire),
+                diagnostics: stream.diagnostics.load(Ordering::Acquire),
+                progress: stream.progress_sent.load(Ordering::Acquire),
                 cancelled,
                 status,
             })
         }
     }
+}
+
+/// Why a stream's callback stopped it, beyond cancellation.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum StreamFault {
+    None = 0,
+    Write = 1,
+    Envelope = 2,
+}
+
+/// The child-side state of one stream: counters, the coalesced progress, the first fault.
+struct StreamState {
+    id: u64,
+    out: Arc<Out>,
+    slot: Arc<StreamSlot>,
+    rows: AtomicU64,
+    diagnostics: AtomicU64,
+    progress_sent: AtomicU64,
+    progress: Mutex<Progress>,
+    fault: AtomicU8,
+    envelope_error: Mutex<String>,
+}
+
+#[derive(Default)]
+struct Progress {
+    last_sent: Option<Instant>,
+    pending: Option<ProgressFrame>,
+}
+
+impl StreamState {
+    fn new(id: u64, out: Arc<Out>, slot: Arc<StreamSlot>) -> Self {
+        Self {
+            id,
+            out,
+            slot,
+            rows: AtomicU64::new(0),
+            diagnostics: AtomicU64::new(0),
+            progress_sent: AtomicU64::new(0),
+            progress: Mutex::new(Progress::default()),
+            fault: AtomicU8::new(StreamFault::None as u8),
+            envelope_error: Mutex::new(String::new()),
+        }
+    }
+
+    fn stop(&self, fault: StreamFault) -> LeanCallbackFlow {
+        let _ = self.fault.compare_exchange(
+            StreamFault::None as u8,
+            fault as u8,
+            Ordering::AcqRel,
+            Ordering::Acquire,
+        );
+        LeanCallbackFlow::Stop
+    }
+
+    /// One callback string: a row, or a side-channel envelope.
+    fn on_event(&self, text: &str) -> LeanCallbackFlow {
+        if self.slot.cancel.load(Ordering::Acquire) == self.id {
+            return LeanCallbackFlow::Stop;
+        }
+        let written = match observe::envelope(text) {
+            Ok(Envelope::Row(row)) => {
+                let written = self.out.row(FrameKind::Row, self.id, row.as_bytes());
+                self.rows.fetch_add(1, Ordering::Relaxed);
+                written
+            }
+            Ok(Envelope::Diagnostic(frame)) => {
+                self.diagnostics.fetch_add(1, Ordering::Relaxed);
+                serde_json::to_vec(&frame)
+                    .map_err(std::io::Error::other)
+                    .and_then(|payload| self.out.row(FrameKind::Diagnostic, self.id, &payload))
+            }
+            Ok(Envelope::Progress(frame)) => self.offer_progress(frame),
+            Err(why) => {
+                *self
+                    .envelope_error
+                    .lock()
+                    .unwrap_or_else(PoisonError::into_inner) = why;
+                return self.stop(StreamFault::Envelope);
+            }
+        };
+        match written {
+            Ok(()) => LeanCallbackFlow::Continue,
+            Err(_) => self.stop(StreamFault::Write),
+        }
+    }
+
+    fn send_progress(&self, frame: &ProgressFrame) -> std::io::Result<()> {
+        let payload = serde_json::to_vec(frame).map_err(std::io::Error::other)?;
+        self.out.row(FrameKind::Progress, self.id, &payload)?;
+        self.progress_sent.fetch_add(1, Ordering::Relaxed);
+        Ok(())
+    }
+
+    /// Sends `frame` unless one went out less than [`observe::PROGRESS_INTERVAL`] ago (the
+    /// last event of a phase, `current == total`, always goes out); otherwise keeps it as the
+    /// pending one, replacing an older pending event.
+    fn offer_progress(&self, frame: ProgressFrame) -> std::io::Result<()> {
+        let mut progress = self.progress.lock().unwrap_or_else(PoisonError::into_inner);
+        let due = progress
+            .last_sent
+            .is_none_or(|at| at.elapsed() >= observe::PROGRESS_INTERVAL)
+            || frame.total == Some(frame.current);
+        if !due {
+            progress.pending = Some(frame);
+            return Ok(());
+        }
+        progress.pending = None;
+        progress.last_sent = Some(Instant::now());
+        self.send_progress(&frame)
+    }
+
+    /// Sends the pending progress event, if any, before the terminal frame.
+    fn finish_progress(&self) {
+        let pending = self
+            .progress
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .pending
+            .take();
+        if let Some(frame) = pending {
+            if self.send_progress(&frame).is_err() {
+                self.stop(StreamFault::Write);
+            }
+        }
+    }
+
+    fn failure(&self) -> Option<call::CallFailure> {
+        match self.fault.load(Ordering::Acquire) {
+            f if f == StreamFault::Write as u8 => Some((
+                "lean_rs_worker.row_too_large".to_owned(),
+                "a row did not fit in one frame (or the reply pipe failed)".to_owned(),
+            )),
+            f if f == StreamFault::Envelope as u8 => Some((
+                "lean_rs_worker.bad_envelope".to_owned(),
+                self.envelope_error
+                    .lock()
+                    .unwrap_or_else(PoisonError::into_inner)
+                    .clone(),
+            )),
+            _ => None,
+        }
+    }
+}
+
+/// Flushes the C and Rust stdio buffers, then writes the sync marker of `request` to stdout and
+/// stderr (see [`observe::sync_marker`]).
+fn write_sync_markers(request: u64) {
+    let marker = observe::sync_marker(request);
+    fds::flush_c_stdio();
+    let _ = std::io::stdout().flush();
+    let _ = std::io::stdout().write_all(marker.as_bytes());
+    let _ = std::io::stdout().flush();
+    let _ = std::io::stderr().write_all(marker.as_bytes());
 }

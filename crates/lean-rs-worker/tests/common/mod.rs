@@ -87,3 +87,14 @@ pub fn assert_no_children_left() {
     }
     panic!("worker children left behind: {:?}", children());
 }
+
+/// Waits (bounded, 2 s) until `check` holds.
+pub fn eventually(check: impl Fn() -> bool) {
+    for _ in 0..200 {
+        if check() {
+            return;
+        }
+        std::thread::sleep(Duration::from_millis(10));
+    }
+    panic!("condition not met within 2 s");
+}
