@@ -251,3 +251,55 @@ fn prelude_world_worker_cancelling_a_runaway_call_replaces_the_child() {
         LeanWorkerRestartReason::Cancelled
     );
 }
+
+/// `lean_rs_worker_json_roundtrip` hands its text to libleanshared's compiled
+/// `Lean.Json.parse` (`l_Lean_Json_parse`) and renders the result with `Lean.Json.compress`.
+fn json_roundtrip(
+    worker: &mut lean_rs_worker::LeanWorker,
+    capability: &lean_rs_worker::LeanWorkerCapability,
+    text: String,
+) -> Result<V, LeanWorkerError> {
+    let signature = LeanWorkerSignature::io([T::String], T::String);
+    worker.call(
+        capability,
+        "lean_rs_worker_json_roundtrip",
+        &signature,
+        vec![V::String(text)],
+    )
+}
+
+#[test]
+fn prelude_world_worker_lean_json_parse_of_deep_input_overflows_in_libleanshared() {
+    let (mut worker, capability) = common::fixture_worker(common::config());
+    // Lean's own parser, from libleanshared, works on ordinary input…
+    let shallow = json_roundtrip(&mut worker, &capability, "[1, [2, {\"a\": null}]]".into());
+    assert_eq!(shallow.unwrap(), V::string("[1,[2,{\"a\":null}]]"));
+    let refused = json_roundtrip(&mut worker, &capability, "[1,".into()).unwrap_err();
+    assert!(
+        matches!(&refused, LeanWorkerError::Lean { .. }),
+        "a parse error is Lean's exception, the child keeps serving: {refused:?}"
+    );
+    assert_eq!(worker.generation(), 1);
+    // …and recurses once per nesting level: an array nested 10^6 deep overflows the child's
+    // 8 MiB main-thread stack inside libleanshared.
+    let depth = 1_000_000;
+    let deep = format!("{}{}", "[".repeat(depth), "]".repeat(depth));
+    let err = json_roundtrip(&mut worker, &capability, deep).unwrap_err();
+    let exit = err.fatal().unwrap_or_else(|| panic!("{err}"));
+    assert_eq!(
+        exit.kind,
+        LeanWorkerFatalKind::StackOverflow,
+        "{exit}: {}",
+        exit.stderr_tail
+    );
+    // The next request runs in a new child, through the same parser.
+    let again = json_roundtrip(&mut worker, &capability, "{\"ok\": [true]}".into());
+    assert_eq!(again.unwrap(), V::string("{\"ok\":[true]}"));
+    assert_eq!(worker.generation(), 2);
+    assert!(matches!(
+        worker.restarts().last().map(|r| &r.reason),
+        Some(LeanWorkerRestartReason::FatalExit(
+            LeanWorkerFatalKind::StackOverflow
+        ))
+    ));
+}
