@@ -85,6 +85,38 @@ pub enum LeanWorkerFatalKind {
     /// The protocol pipe closed while the child had not exited (or its exit could not be
     /// observed in time).
     UnexpectedEof,
+    /// The cluster scheduler ended the child (its launcher asked the scheduler why).
+    Scheduler(LeanWorkerSchedulerKill),
+}
+
+/// Why a cluster scheduler (Slurm's `slurmctld`, …) ended a worker child.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub enum LeanWorkerSchedulerKill {
+    /// The job reached its time limit.
+    TimeLimit,
+    /// The job exceeded its memory limit.
+    MemoryLimit,
+    /// A higher-priority job preempted it.
+    Preempted,
+    /// The node it ran on failed or was taken down.
+    NodeFailure,
+    /// Someone cancelled it (`scancel`).
+    Cancelled,
+    /// Another terminal state the scheduler reported (its name, bounded).
+    Other(String),
+}
+
+impl fmt::Display for LeanWorkerSchedulerKill {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Self::TimeLimit => write!(f, "time limit"),
+            Self::MemoryLimit => write!(f, "memory limit"),
+            Self::Preempted => write!(f, "preemption"),
+            Self::NodeFailure => write!(f, "node failure"),
+            Self::Cancelled => write!(f, "cancelled"),
+            Self::Other(state) => write!(f, "{state}"),
+        }
+    }
 }
 
 /// A fatal child exit, classified, with the tail of its diagnostic output.
@@ -112,6 +144,7 @@ impl fmt::Display for LeanWorkerFatalExit {
             }
             LeanWorkerFatalKind::Exited(code) => write!(f, "exited with code {code}")?,
             LeanWorkerFatalKind::UnexpectedEof => write!(f, "unexpected end of the protocol pipe")?,
+            LeanWorkerFatalKind::Scheduler(kill) => write!(f, "ended by the scheduler: {kill}")?,
         }
         if let Some(status) = self.status {
             write!(f, " [{status}]")?;

@@ -18,7 +18,7 @@ use std::os::unix::process::{CommandExt, ExitStatusExt};
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 
-use crate::error::{LeanWorkerError, LeanWorkerExitStatus, LeanWorkerResult};
+use crate::error::{LeanWorkerError, LeanWorkerExitStatus, LeanWorkerFatalKind, LeanWorkerResult};
 use crate::protocol::ENV_FDS;
 
 /// The descriptor the local child reads requests from.
@@ -44,6 +44,34 @@ pub trait LeanWorkerChildControl: Send + fmt::Debug {
     fn rss_kib(&self) -> Option<u64> {
         None
     }
+    /// Where the child runs, when the launcher placed it through a scheduler (best effort;
+    /// diagnostics for snapshots and logs, never an identity to address the worker by).
+    fn placement(&self) -> Option<LeanWorkerPlacement> {
+        None
+    }
+    /// Asked once when the child ended unasked, before it is killed: a launcher that knows
+    /// better than the exit status (a scheduler that ended the job) returns the kind; `None`
+    /// leaves the classification to the exit status and the diagnostic tail.
+    fn classify_exit(
+        &mut self,
+        _status: Option<LeanWorkerExitStatus>,
+        _tail: &str,
+    ) -> Option<LeanWorkerFatalKind> {
+        None
+    }
+}
+
+/// Where a scheduler placed a worker child, as its launcher learnt it.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Hash)]
+pub struct LeanWorkerPlacement {
+    /// The scheduler (`"slurm"`).
+    pub scheduler: String,
+    /// The node the child runs on.
+    pub node: Option<String>,
+    /// The scheduler's job id.
+    pub job: Option<String>,
+    /// The step (or task) id inside the job.
+    pub step: Option<String>,
 }
 
 /// A started child: protocol streams, diagnostic streams and control.

@@ -25,6 +25,8 @@ mod launcher;
 mod observe;
 mod pool;
 mod protocol;
+mod remote;
+mod slurm;
 mod value;
 mod worker;
 
@@ -34,11 +36,11 @@ pub use command::{
 };
 pub use error::{
     LeanWorkerError, LeanWorkerExitStatus, LeanWorkerFatalExit, LeanWorkerFatalKind,
-    LeanWorkerRestartReason, LeanWorkerResult, WORKER_ERROR_MESSAGE_LIMIT,
+    LeanWorkerRestartReason, LeanWorkerResult, LeanWorkerSchedulerKill, WORKER_ERROR_MESSAGE_LIMIT,
 };
 pub use launcher::{
     LeanWorkerChildControl, LeanWorkerLaunch, LeanWorkerLauncher, LeanWorkerLocalLauncher,
-    LeanWorkerTransport, WORKER_CHILD_ENV,
+    LeanWorkerPlacement, LeanWorkerTransport, WORKER_CHILD_ENV,
 };
 pub use observe::{
     LeanWorkerDiagnostic, LeanWorkerDiagnosticSink, LeanWorkerDiagnosticSource,
@@ -49,6 +51,7 @@ pub use pool::{
     LeanWorkerSessionKey,
 };
 pub use protocol::DEFAULT_MAX_FRAME_BYTES;
+pub use slurm::{LeanWorkerSlurmLauncher, LeanWorkerSlurmResources};
 pub use value::{LeanWorkerSignature, LeanWorkerType, LeanWorkerValue};
 pub use worker::{
     LeanWorker, LeanWorkerCancellationToken, LeanWorkerCapability, LeanWorkerConfig,

@@ -1,4 +1,4 @@
-//! A bounded local pool of workers, leased by session key.
+//! A bounded pool of workers (local children or scheduler-placed ones), leased by session key.
 
 use std::collections::BTreeMap;
 use std::path::PathBuf;
@@ -6,6 +6,7 @@ use std::sync::{Arc, Condvar, Mutex, MutexGuard, PoisonError};
 use std::time::{Duration, Instant};
 
 use crate::error::{LeanWorkerError, LeanWorkerRestartReason, LeanWorkerResult};
+use crate::launcher::LeanWorkerPlacement;
 use crate::worker::{LeanWorker, LeanWorkerCapability, LeanWorkerConfig};
 
 /// What makes a warm worker reusable for a piece of work: the capabilities it has open, in
@@ -93,6 +94,8 @@ struct State {
     waiting: usize,
     /// Last RSS sample of each leased worker, by lease number.
     leased_rss: BTreeMap<u64, u64>,
+    /// Placement of each leased worker that has one, by lease number.
+    leased_placement: BTreeMap<u64, LeanWorkerPlacement>,
     next_lease: u64,
     started: u64,
     policy_restarts: u64,
@@ -111,7 +114,7 @@ impl Shared {
     }
 }
 
-/// A bounded set of local workers. Work leases a worker for a [`LeanWorkerSessionKey`]: a warm
+/// A bounded set of workers, wherever their launcher starts them. Work leases a worker for a [`LeanWorkerSessionKey`]: a warm
 /// one with the same capabilities when there is one, else a new child (within
 /// `max_workers` and the RSS budget), waiting up to `queue_wait_timeout` for a slot. Which
 /// child serves a lease, and its process identity, stay hidden.
@@ -148,6 +151,9 @@ pub struct LeanWorkerPoolSnapshot {
     /// Known total RSS of the children in KiB (idle workers sampled now, leased ones when
     /// leased); `None` when no sample was available.
     pub known_child_rss_kib: Option<u64>,
+    /// Where the live workers run, for those whose launcher placed them through a scheduler
+    /// (idle ones now, leased ones when leased; diagnostics, never an identity).
+    pub placements: Vec<LeanWorkerPlacement>,
 }
 
 impl LeanWorkerPool {
@@ -281,8 +287,16 @@ impl LeanWorkerPool {
     }
 
     fn wrap(&self, lease: u64, warm: Warm) -> LeanWorkerLease {
-        if let Some(rss) = warm.worker.child_rss_kib() {
-            self.shared.lock().leased_rss.insert(lease, rss);
+        let rss = warm.worker.child_rss_kib();
+        let placement = warm.worker.placement();
+        if rss.is_some() || placement.is_some() {
+            let mut state = self.shared.lock();
+            if let Some(rss) = rss {
+                state.leased_rss.insert(lease, rss);
+            }
+            if let Some(placement) = placement {
+                state.leased_placement.insert(lease, placement);
+            }
         }
         LeanWorkerLease {
             pool: self.clone(),
@@ -297,6 +311,7 @@ impl LeanWorkerPool {
         state.leased -= 1;
         state.workers -= 1;
         state.leased_rss.remove(&lease);
+        state.leased_placement.remove(&lease);
         if failed {
             state.failures += 1;
         }
@@ -315,6 +330,7 @@ impl LeanWorkerPool {
         let mut state = self.shared.lock();
         state.leased -= 1;
         state.leased_rss.remove(&lease);
+        state.leased_placement.remove(&lease);
         state.idle.push(warm);
         drop(state);
         self.shared.freed.notify_one();
@@ -332,6 +348,12 @@ impl LeanWorkerPool {
             policy_restarts: state.policy_restarts,
             failures: state.failures,
             known_child_rss_kib: Self::known_rss(&state),
+            placements: state
+                .idle
+                .iter()
+                .filter_map(|warm| warm.worker.placement())
+                .chain(state.leased_placement.values().cloned())
+                .collect(),
         }
     }
 }

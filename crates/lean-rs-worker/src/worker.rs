@@ -16,6 +16,7 @@ use crate::error::{
 };
 use crate::launcher::{
     LeanWorkerChildControl, LeanWorkerLaunch, LeanWorkerLauncher, LeanWorkerLocalLauncher,
+    LeanWorkerPlacement,
 };
 use crate::observe::{
     DIAGNOSTIC_LIMIT, DiagnosticFrame, LeanWorkerDiagnostic, LeanWorkerDiagnosticSource,
@@ -633,6 +634,8 @@ impl LeanWorker {
             }
         }
         let exited = status.is_some();
+        // Before our own kill: a scheduler asked now still reports why it ended the child.
+        let launcher_kind = live.control.classify_exit(status, &live.tail.text());
         if !exited {
             let _ = live.control.kill();
         }
@@ -641,10 +644,10 @@ impl LeanWorker {
             std::thread::sleep(Duration::from_millis(1));
         }
         let tail = live.tail.text();
-        let kind = if exited {
-            classify(status, &tail)
-        } else {
-            LeanWorkerFatalKind::UnexpectedEof
+        let kind = match launcher_kind {
+            Some(kind) => kind,
+            None if exited => classify(status, &tail),
+            None => LeanWorkerFatalKind::UnexpectedEof,
         };
         self.last_tail.clone_from(&tail);
         let exit = LeanWorkerFatalExit {
@@ -1157,6 +1160,12 @@ impl LeanWorker {
     /// How many children this worker has started.
     pub fn generation(&self) -> u64 {
         self.generation
+    }
+
+    /// Where the running child was placed, when its launcher went through a scheduler
+    /// (diagnostics only: job and step ids are not an identity of the worker).
+    pub fn placement(&self) -> Option<LeanWorkerPlacement> {
+        self.live.as_ref().and_then(|live| live.control.placement())
     }
 
     /// The running child's resident set size in KiB, when its launcher can sample it.

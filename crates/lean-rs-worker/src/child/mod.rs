@@ -116,6 +116,11 @@ fn fail(message: &str, code: u8) -> ExitCode {
 }
 
 fn env_fds() -> Result<(File, File), String> {
+    // Started by a scheduler's launcher on another machine: the protocol runs over the
+    // socket the child connects back on, not over inherited descriptors.
+    if let Some(connected) = crate::remote::connect_from_env() {
+        return connected;
+    }
     let spec = std::env::var(ENV_FDS)
         .map_err(|_| format!("{ENV_FDS} is not set: start me through lean-rs-worker"))?;
     let (read, write) = spec

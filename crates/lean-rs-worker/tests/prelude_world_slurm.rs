@@ -1,0 +1,320 @@
+//! Prelude world on Slurm: worker children placed by a real Slurm 22.05 (the project-local
+//! cluster `scripts/slurm-cluster` starts: one slurmctld and several slurmd nodes on loopback),
+//! running the natively built worker fixture. Placement across nodes, a pool that keeps serving
+//! when one node's step dies, and the scheduler's own kills (`scancel`, the time limit) as typed
+//! worker exits.
+//!
+//! Ignored by default: `scripts/test` starts the cluster and runs these with
+//! `--run-ignored only -E 'test(/slurm/)'`.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
+mod common;
+
+use std::collections::BTreeSet;
+use std::path::PathBuf;
+use std::process::Command;
+use std::time::{Duration, Instant};
+
+use lean_rs_worker::{
+    LeanWorker, LeanWorkerCapability, LeanWorkerConfig, LeanWorkerError, LeanWorkerFatalKind,
+    LeanWorkerLease, LeanWorkerPool, LeanWorkerPoolConfig, LeanWorkerRestartReason,
+    LeanWorkerSchedulerKill, LeanWorkerSessionKey, LeanWorkerSignature, LeanWorkerSlurmLauncher,
+    LeanWorkerSlurmResources, LeanWorkerType as T, LeanWorkerValue as V,
+};
+
+/// The environment `scripts/slurm-cluster start` recorded for clients.
+struct Cluster {
+    env: Vec<(String, String)>,
+    bin: PathBuf,
+    nodes: usize,
+}
+
+fn cluster() -> Cluster {
+    let run = std::env::var_os("LEAN_RS_SLURM_RUN").map_or_else(
+        || PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../target/slurm"),
+        PathBuf::from,
+    );
+    let text = std::fs::read_to_string(run.join("env")).unwrap_or_else(|e| {
+        panic!(
+            "no running project-local Slurm cluster ({}: {e}); start it with scripts/slurm-cluster start",
+            run.display()
+        )
+    });
+    let env: Vec<(String, String)> = text
+        .lines()
+        .filter_map(|line| line.split_once('='))
+        .map(|(k, v)| (k.to_owned(), v.to_owned()))
+        .collect();
+    let get = |key: &str| {
+        env.iter().find(|(k, _)| k == key).map_or_else(
+            || panic!("{key} missing from the cluster env"),
+            |(_, v)| v.clone(),
+        )
+    };
+    Cluster {
+        bin: PathBuf::from(get("LEAN_RS_SLURM_BIN")),
+        nodes: get("LEAN_RS_SLURM_NODES").parse().unwrap(),
+        env,
+    }
+}
+
+impl Cluster {
+    fn launcher(&self, resources: LeanWorkerSlurmResources) -> LeanWorkerSlurmLauncher {
+        let mut launcher = LeanWorkerSlurmLauncher::new(env!("CARGO_BIN_EXE_lean-rs-worker-child"))
+            .bin_dir(&self.bin)
+            .resources(resources)
+            .connect_timeout(Duration::from_secs(60))
+            .job_name("lean-rs-test");
+        for (key, value) in &self.env {
+            if key.starts_with("SLURM") || key == "LD_LIBRARY_PATH" {
+                launcher = launcher.env(key, value);
+            }
+        }
+        launcher
+    }
+
+    fn config(&self, resources: LeanWorkerSlurmResources) -> LeanWorkerConfig {
+        LeanWorkerConfig::new(self.launcher(resources))
+            .startup_timeout(Duration::from_secs(30))
+            .request_timeout(Duration::from_secs(30))
+    }
+
+    /// Runs a Slurm client command to success; its stdout.
+    fn client(&self, program: &str, args: &[&str]) -> String {
+        let mut command = Command::new(self.bin.join(program));
+        command.args(args);
+        for (key, value) in &self.env {
+            command.env(key, value);
+        }
+        let out = command.output().unwrap();
+        assert!(
+            out.status.success(),
+            "{program} {args:?}: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        String::from_utf8_lossy(&out.stdout).into_owned()
+    }
+}
+
+fn one_cpu() -> LeanWorkerSlurmResources {
+    LeanWorkerSlurmResources {
+        cpus_per_task: 1,
+        memory_mib: Some(512),
+        ..LeanWorkerSlurmResources::default()
+    }
+}
+
+fn key() -> LeanWorkerSessionKey {
+    LeanWorkerSessionKey::new([common::manifest()])
+}
+
+fn command(
+    worker: &mut LeanWorker,
+    capability: &LeanWorkerCapability,
+    request: &str,
+) -> LeanWorkerResult<String> {
+    let signature = LeanWorkerSignature::io([T::String], T::String);
+    worker
+        .call(
+            capability,
+            "lean_rs_worker_command",
+            &signature,
+            vec![V::string(request)],
+        )
+        .map(|value| match value {
+            V::String(reply) => reply,
+            other => panic!("{other:?}"),
+        })
+}
+
+use lean_rs_worker::LeanWorkerResult;
+
+fn lease_ping(lease: &mut LeanWorkerLease) -> LeanWorkerResult<String> {
+    let capability = lease.capabilities()[0].clone();
+    command(lease.worker(), &capability, "ping")
+}
+
+/// A runaway Lean computation (the fixture's `spin`), run until something kills the child.
+fn spin_until_killed(
+    worker: &mut LeanWorker,
+    capability: &LeanWorkerCapability,
+) -> LeanWorkerError {
+    let spin = LeanWorkerSignature::pure([T::U64], T::U64);
+    worker
+        .call(
+            capability,
+            "lean_rs_worker_spin",
+            &spin,
+            vec![V::U64(u64::MAX)],
+        )
+        .unwrap_err()
+}
+
+#[test]
+#[ignore = "needs the project-local Slurm cluster (scripts/test starts it)"]
+fn prelude_world_slurm_pool_spans_nodes_and_keeps_serving_when_a_step_dies() {
+    let cluster = cluster();
+    let width = cluster.nodes.min(3);
+    let pool = LeanWorkerPool::new(
+        LeanWorkerPoolConfig::new(cluster.config(one_cpu()), width)
+            .queue_wait_timeout(Duration::from_secs(60)),
+    );
+    let mut leases = Vec::new();
+    for _ in 0..width {
+        let started = Instant::now();
+        let mut lease = pool.lease(&key()).unwrap();
+        let took = started.elapsed();
+        let metadata = lease.worker().runtime_metadata().unwrap().clone();
+        let placement = lease.worker().placement().unwrap();
+        println!(
+            "slurm worker start: lease {took:?} (srun to verified handshake {:?}, Lean init {:?}) on {:?} job {:?}",
+            metadata.startup, metadata.lean_init, placement.node, placement.job
+        );
+        assert_eq!(lease_ping(&mut lease).unwrap(), "ok pong");
+        leases.push(lease);
+    }
+    // Every worker reports where Slurm put it; the least-loaded partition spreads them.
+    let snapshot = pool.snapshot();
+    assert_eq!(snapshot.placements.len(), width);
+    let nodes: BTreeSet<String> = snapshot
+        .placements
+        .iter()
+        .map(|p| {
+            assert_eq!(p.scheduler, "slurm");
+            assert_eq!(p.step.as_deref(), Some("0"));
+            assert!(
+                p.job.as_deref().is_some_and(|j| j.parse::<u64>().is_ok()),
+                "{p:?}"
+            );
+            p.node.clone().unwrap()
+        })
+        .collect();
+    assert!(nodes.len() >= 2, "workers did not span nodes: {snapshot:?}");
+    let jobs: BTreeSet<_> = snapshot.placements.iter().map(|p| p.job.clone()).collect();
+    assert_eq!(jobs.len(), width, "one job per worker");
+
+    // One node's step dies (SIGKILL to its task, as when the node is lost under it).
+    let victim = leases[1].worker().placement().unwrap();
+    let step = format!("{}.0", victim.job.as_deref().unwrap());
+    cluster.client("scancel", &["--signal=KILL", &step]);
+    let err = lease_ping(&mut leases[1]).unwrap_err();
+    let exit = err.fatal().unwrap_or_else(|| panic!("{err}"));
+    assert_eq!(exit.kind, LeanWorkerFatalKind::Killed, "{exit}");
+    // The other nodes' workers never noticed.
+    for (i, lease) in leases.iter_mut().enumerate() {
+        if i != 1 {
+            assert_eq!(lease_ping(lease).unwrap(), "ok pong");
+        }
+    }
+    drop(leases);
+    let snapshot = pool.snapshot();
+    assert_eq!(snapshot.failures, 1, "{snapshot:?}");
+    assert_eq!(snapshot.workers, width - 1);
+    // The pool serves on: a replacement is placed by Slurm as a new job.
+    let mut leases: Vec<_> = (0..width).map(|_| pool.lease(&key()).unwrap()).collect();
+    for lease in &mut leases {
+        assert_eq!(lease_ping(lease).unwrap(), "ok pong");
+    }
+    let replaced = pool.snapshot();
+    assert_eq!(replaced.workers, width);
+    assert!(replaced.placements.iter().all(|p| p.job != victim.job));
+}
+
+#[test]
+#[ignore = "needs the project-local Slurm cluster (scripts/test starts it)"]
+fn prelude_world_slurm_scancel_is_a_typed_scheduler_exit_and_the_worker_is_replaced() {
+    let cluster = cluster();
+    let mut worker = LeanWorker::spawn(cluster.config(one_cpu())).unwrap();
+    let capability = worker.open_capability(common::manifest()).unwrap();
+    assert_eq!(
+        command(&mut worker, &capability, "ping").unwrap(),
+        "ok pong"
+    );
+    let job = worker.placement().unwrap().job.unwrap();
+    let canceller = {
+        let env = cluster.env.clone();
+        let bin = cluster.bin.clone();
+        let job = job.clone();
+        std::thread::spawn(move || {
+            std::thread::sleep(Duration::from_millis(500));
+            let status = Command::new(bin.join("scancel"))
+                .arg(&job)
+                .envs(env)
+                .status()
+                .unwrap();
+            assert!(status.success());
+        })
+    };
+    let err = spin_until_killed(&mut worker, &capability);
+    canceller.join().unwrap();
+    let exit = err.fatal().unwrap_or_else(|| panic!("{err}"));
+    assert_eq!(
+        exit.kind,
+        LeanWorkerFatalKind::Scheduler(LeanWorkerSchedulerKill::Cancelled),
+        "{exit}"
+    );
+    // The next request starts a new child, in a new job.
+    assert_eq!(
+        command(&mut worker, &capability, "echo again").unwrap(),
+        "ok again"
+    );
+    assert_ne!(worker.placement().unwrap().job.unwrap(), job);
+    assert_eq!(
+        worker.restarts().last().unwrap().reason,
+        LeanWorkerRestartReason::FatalExit(LeanWorkerFatalKind::Scheduler(
+            LeanWorkerSchedulerKill::Cancelled
+        ))
+    );
+}
+
+#[test]
+#[ignore = "needs the project-local Slurm cluster (scripts/test starts it)"]
+fn prelude_world_slurm_time_limit_is_a_typed_scheduler_exit() {
+    let cluster = cluster();
+    // Slurm's smallest limit is one minute, and slurmctld checks limits every 30 s.
+    let resources = LeanWorkerSlurmResources {
+        time_limit: Some(Duration::from_secs(60)),
+        ..one_cpu()
+    };
+    let mut worker = LeanWorker::spawn(
+        cluster
+            .config(resources)
+            .request_timeout(Duration::from_secs(240)),
+    )
+    .unwrap();
+    let capability = worker.open_capability(common::manifest()).unwrap();
+    let started = Instant::now();
+    let err = spin_until_killed(&mut worker, &capability);
+    let exit = err.fatal().unwrap_or_else(|| panic!("{err}"));
+    println!(
+        "slurm time-limit kill: the 1-minute job ended {:?} after the call started",
+        started.elapsed()
+    );
+    assert_eq!(
+        exit.kind,
+        LeanWorkerFatalKind::Scheduler(LeanWorkerSchedulerKill::TimeLimit),
+        "{exit}"
+    );
+    assert!(
+        exit.stderr_tail.contains("TIME LIMIT"),
+        "{}",
+        exit.stderr_tail
+    );
+}
+
+#[test]
+#[ignore = "needs the project-local Slurm cluster (scripts/test starts it)"]
+fn prelude_world_slurm_a_launch_the_scheduler_refuses_is_a_spawn_error() {
+    let cluster = cluster();
+    let resources = LeanWorkerSlurmResources {
+        partition: Some("no-such-partition".into()),
+        ..one_cpu()
+    };
+    let err = LeanWorker::spawn(cluster.config(resources)).unwrap_err();
+    match err {
+        LeanWorkerError::Spawn(message) => {
+            assert!(message.contains("invalid partition"), "{message}");
+        }
+        other => panic!("{other}"),
+    }
+}
