@@ -59,6 +59,36 @@
 // An internal invariant failed.
 #define LEAN_RS_INTERNAL 14
 
+// Isolated capability: the worker child could not be started (no child binary, no handshake
+// within the startup timeout, a refused handshake). The message says which.
+#define LEAN_RS_WORKER_START_FAILED 15
+
+// Isolated capability: Lean panicked in the child and aborted (`abort_on_panic`); the
+// message carries Lean's panic text. The next call runs in a fresh child.
+#define LEAN_RS_WORKER_PANIC 16
+
+// Isolated capability: the child's stack overflowed. The next call runs in a fresh child.
+#define LEAN_RS_WORKER_STACK_OVERFLOW 17
+
+// Isolated capability: the child ran out of memory. The next call runs in a fresh child.
+#define LEAN_RS_WORKER_OUT_OF_MEMORY 18
+
+// Isolated capability: the child was killed by `SIGKILL` (`kill -9`, the kernel's OOM
+// killer). The next call runs in a fresh child.
+#define LEAN_RS_WORKER_KILLED 19
+
+// Isolated capability: the child died another way (another signal, an exit of its own, a
+// closed pipe); the message says which. The next call runs in a fresh child.
+#define LEAN_RS_WORKER_DIED 20
+
+// Isolated capability: the call exceeded `request_timeout_ms`; the child was killed. The next
+// call runs in a fresh child.
+#define LEAN_RS_WORKER_TIMEOUT 21
+
+// Isolated capability: the child broke the worker protocol and was killed. The next call runs
+// in a fresh child.
+#define LEAN_RS_WORKER_PROTOCOL 22
+
 // No value (`Unit` result).
 #define LEAN_RS_KIND_UNIT 0
 
@@ -108,6 +138,9 @@
 // Most arguments one call may pass.
 #define LEAN_RS_MAX_ARGS 14
 
+// Most isolated capabilities open at once (each is one supervised child process).
+#define LEAN_RS_MAX_ISOLATED 64
+
 // Options for `lean_rs_init`; start from `lean_rs_init_options_default`.
 typedef struct {
   // Must be `LEAN_RS_ABI_VERSION`.
@@ -142,6 +175,26 @@ typedef struct {
   // The message.
   char message[LEAN_RS_ERROR_MESSAGE_CAPACITY];
 } LeanRsError;
+
+// Options for `lean_rs_capability_open_isolated`; start from
+// `lean_rs_worker_options_default`. Each isolated capability gets a child of its own.
+typedef struct {
+  // Must be `LEAN_RS_ABI_VERSION`.
+  uint32_t abi_version;
+  // Deadline for the child to start Lean and answer its handshake, in milliseconds
+  // (0: 30 000). A restart after a crash waits for it too.
+  uint32_t startup_timeout_ms;
+  // Deadline of one call, in milliseconds (0: 60 000). A call past it kills the child
+  // (`LEAN_RS_WORKER_TIMEOUT`).
+  uint32_t request_timeout_ms;
+  // Nonzero: `LEAN_ABORT_ON_PANIC=1` in the child, so a Lean `panic!` ends the child
+  // (`LEAN_RS_WORKER_PANIC`) instead of printing and returning a default value.
+  uint8_t abort_on_panic;
+  // The `lean-rs-worker-child` binary. NULL: `$LEAN_RS_WORKER_CHILD`, else the directory
+  // of `liblean_rs_capi` or its parent, else the directory of the host executable or its
+  // parent.
+  const char *child_path;
+} LeanRsWorkerOptions;
 
 // One argument of `lean_rs_call`. `kind` says which fields are read: `bits` for
 // `BOOL`/`U8`/`U16`/`U32`/`U64`/`USIZE`, `real` for `F64`, `data`/`len` for `STRING`
@@ -212,11 +265,50 @@ int32_t lean_rs_is_initialized(void);
 // writable.
 int32_t lean_rs_capability_open(const char *manifest_path, uint64_t *out_handle, LeanRsError *err);
 
+// Fills `options` with the defaults (and the current `abi_version`).
+//
+// # Safety
+// `options` must be NULL or point to writable memory for one `LeanRsWorkerOptions`.
+void lean_rs_worker_options_default(LeanRsWorkerOptions *options);
+
+// Opens the capability described by the manifest at `manifest_path` **isolated**: in a
+// supervised child process of its own (the shipped `lean-rs-worker-child`, found as
+// `LeanRsWorkerOptions::child_path` says), and writes its handle. `options` may be NULL
+// (defaults). `lean_rs_call` takes the handle like any other: the call crosses to the child;
+// a Lean panic, abort, stack overflow or kill there returns a `LEAN_RS_WORKER_*` code with
+// the classification in the message, and the next call runs in a fresh child (which reopens
+// the capability). Needs no `lean_rs_init`: a host that only uses isolated capabilities never
+// starts Lean in its own process. Every call opens a new child (at most
+// `LEAN_RS_MAX_ISOLATED` open at once); release it with `lean_rs_capability_close`.
+//
+// # Safety
+// `manifest_path` must be a NUL-terminated string; `options` NULL or a valid
+// `LeanRsWorkerOptions` whose `child_path` is NULL or NUL-terminated; `out_handle` writable;
+// `err` NULL or writable.
+int32_t lean_rs_capability_open_isolated(const char *manifest_path,
+                                         const LeanRsWorkerOptions *options,
+                                         uint64_t *out_handle,
+                                         LeanRsError *err);
+
+// Closes an isolated capability: its handle becomes unknown (`LEAN_RS_SYMBOL_NOT_FOUND`) and
+// its child is stopped (after a call still running on another thread returns). In-process
+// capabilities are never closed (`LEAN_RS_UNSUPPORTED`).
+//
+// # Safety
+// `err` must be NULL or writable.
+int32_t lean_rs_capability_close(uint64_t capability, LeanRsError *err);
+
+// The name of a `LEAN_RS_*` result code (`"LEAN_RS_WORKER_PANIC"`, …) as a static
+// NUL-terminated string (never freed), or `"unknown"`.
+const char *lean_rs_error_name(int32_t code);
+
 // Calls the `@[export]` `symbol` of capability `capability` with `nargs` arguments,
 // expecting `result_kind` (a `LEAN_RS_KIND_*`, optionally `| LEAN_RS_KIND_IO`). Kinds are
 // checked against the C signature the capability manifest records before anything runs.
-// The call runs on an executor worker; the calling thread waits. On success `*out` holds
-// the result (release it with `lean_rs_value_free`); on failure `*out` is a `UNIT` value.
+// An in-process call runs on an executor worker (after `lean_rs_init`); an isolated one in
+// its capability's child, one call at a time per handle (calls on different handles run in
+// parallel). The calling thread waits. On success `*out` holds the result (release it with
+// `lean_rs_value_free`); on failure `*out` is a `UNIT` value.
 //
 // # Safety
 // `symbol` NUL-terminated; `args` NULL (with `nargs == 0`) or `nargs` valid `LeanRsArg`s

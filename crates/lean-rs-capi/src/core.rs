@@ -26,18 +26,10 @@ impl CapiError {
     }
 
     pub(crate) fn from_lean(err: &lean_rs::LeanError) -> Self {
-        use lean_rs::LeanDiagnosticCode as C;
-        let code = match err.code() {
-            C::LeanException => crate::LEAN_RS_LEAN_EXCEPTION,
-            C::AbiConversion => crate::LEAN_RS_CONVERSION,
-            C::SymbolLookup => crate::LEAN_RS_SYMBOL_NOT_FOUND,
-            C::RuntimeInit => crate::LEAN_RS_INIT_FAILED,
-            C::Linking | C::ModuleInit => crate::LEAN_RS_LOAD_FAILED,
-            C::SignatureMismatch | C::SignatureUnknown => crate::LEAN_RS_SIGNATURE_MISMATCH,
-            C::Unsupported => crate::LEAN_RS_UNSUPPORTED,
-            _ => crate::LEAN_RS_INTERNAL,
-        };
-        Self::new(code, format!("{}: {}", err.code(), err.message()))
+        Self::new(
+            code_of(err.code()),
+            format!("{}: {}", err.code(), err.message()),
+        )
     }
 
     fn from_executor(err: &LeanExecutorError) -> Self {
@@ -51,6 +43,22 @@ impl CapiError {
 }
 
 pub(crate) type CapiResult<T> = Result<T, CapiError>;
+
+/// The `LEAN_RS_*` code of a `lean-rs` diagnostic code, for in-process errors and for the
+/// codes an isolated capability's child reports.
+pub(crate) fn code_of(code: lean_rs::LeanDiagnosticCode) -> i32 {
+    use lean_rs::LeanDiagnosticCode as C;
+    match code {
+        C::LeanException => crate::LEAN_RS_LEAN_EXCEPTION,
+        C::AbiConversion => crate::LEAN_RS_CONVERSION,
+        C::SymbolLookup => crate::LEAN_RS_SYMBOL_NOT_FOUND,
+        C::RuntimeInit => crate::LEAN_RS_INIT_FAILED,
+        C::Linking | C::ModuleInit => crate::LEAN_RS_LOAD_FAILED,
+        C::SignatureMismatch | C::SignatureUnknown => crate::LEAN_RS_SIGNATURE_MISMATCH,
+        C::Unsupported => crate::LEAN_RS_UNSUPPORTED,
+        _ => crate::LEAN_RS_INTERNAL,
+    }
+}
 
 /// The executor configuration and signal options `lean_rs_init` was given.
 #[derive(Clone, Debug, Default)]
@@ -225,13 +233,17 @@ pub(crate) enum ResultValue {
     Int(BigInt),
 }
 
-/// Calls `symbol` of capability `handle` on an executor worker.
+/// Calls `symbol` of capability `handle`: in its worker child for an isolated capability
+/// (no `lean_rs_init` needed), else on an executor worker.
 pub(crate) fn call(
     handle: u64,
     symbol: String,
     args: Vec<ArgValue>,
     kind: u32,
 ) -> CapiResult<ResultValue> {
+    if crate::isolated::is_isolated(handle) {
+        return crate::isolated::call(handle, &symbol, args, kind);
+    }
     let context = context()?;
     let manifest = {
         let list = context
@@ -256,6 +268,18 @@ pub(crate) fn call(
             dyncall::call(runtime, handle, &manifest, &symbol, args, kind)
         })
         .map_err(|err| CapiError::from_executor(&err))?
+}
+
+/// Closes an isolated capability (stops its child). In-process capabilities stay open for the
+/// life of the process: their libraries must never be unloaded while Lean threads live.
+pub(crate) fn close_capability(handle: u64) -> CapiResult<()> {
+    if crate::isolated::is_isolated(handle) {
+        return crate::isolated::close(handle);
+    }
+    Err(CapiError::new(
+        crate::LEAN_RS_UNSUPPORTED,
+        format!("capability {handle} is in-process; in-process capabilities are never closed"),
+    ))
 }
 
 /// `Lean.Json.parse` then `Lean.Json.compress`, on an executor worker.

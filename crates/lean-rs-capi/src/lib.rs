@@ -18,12 +18,20 @@
 //!   recorded in the capability manifest, and returns the result in a `LeanRsValue` whose
 //!   buffer the caller releases with `lean_rs_value_free`. `lean_rs_signal_audit` writes into
 //!   a caller-owned buffer instead.
+//! - **Isolation** — `lean_rs_capability_open_isolated` opens a capability in a supervised
+//!   child process of its own (`lean-rs-worker`) instead of this process; `lean_rs_call`
+//!   takes its handle like any other. A Lean panic, abort, stack overflow or kill in the child
+//!   comes back as a `LEAN_RS_WORKER_*` code with the classification in the message, and the
+//!   next call runs in a fresh child. Isolated capabilities need no `lean_rs_init`: a host
+//!   that uses only them never starts Lean in its own process.
 //! - **Errors** — every fallible function returns a `LEAN_RS_*` code and, when given a
 //!   `LeanRsError*`, fills it with the code and a bounded, NUL-terminated message. There is no
 //!   global error state.
 
 pub mod boundary;
 mod core;
+mod isolated;
+mod signature;
 
 /// The ABI version this library implements; `LeanRsInitOptions::abi_version` must equal it.
 pub const LEAN_RS_ABI_VERSION: u32 = 1;
@@ -60,6 +68,28 @@ pub const LEAN_RS_UNSUPPORTED: i32 = 12;
 pub const LEAN_RS_BUFFER_TOO_SMALL: i32 = 13;
 /// An internal invariant failed.
 pub const LEAN_RS_INTERNAL: i32 = 14;
+/// Isolated capability: the worker child could not be started (no child binary, no handshake
+/// within the startup timeout, a refused handshake). The message says which.
+pub const LEAN_RS_WORKER_START_FAILED: i32 = 15;
+/// Isolated capability: Lean panicked in the child and aborted (`abort_on_panic`); the
+/// message carries Lean's panic text. The next call runs in a fresh child.
+pub const LEAN_RS_WORKER_PANIC: i32 = 16;
+/// Isolated capability: the child's stack overflowed. The next call runs in a fresh child.
+pub const LEAN_RS_WORKER_STACK_OVERFLOW: i32 = 17;
+/// Isolated capability: the child ran out of memory. The next call runs in a fresh child.
+pub const LEAN_RS_WORKER_OUT_OF_MEMORY: i32 = 18;
+/// Isolated capability: the child was killed by `SIGKILL` (`kill -9`, the kernel's OOM
+/// killer). The next call runs in a fresh child.
+pub const LEAN_RS_WORKER_KILLED: i32 = 19;
+/// Isolated capability: the child died another way (another signal, an exit of its own, a
+/// closed pipe); the message says which. The next call runs in a fresh child.
+pub const LEAN_RS_WORKER_DIED: i32 = 20;
+/// Isolated capability: the call exceeded `request_timeout_ms`; the child was killed. The next
+/// call runs in a fresh child.
+pub const LEAN_RS_WORKER_TIMEOUT: i32 = 21;
+/// Isolated capability: the child broke the worker protocol and was killed. The next call runs
+/// in a fresh child.
+pub const LEAN_RS_WORKER_PROTOCOL: i32 = 22;
 
 /// No value (`Unit` result).
 pub const LEAN_RS_KIND_UNIT: u32 = 0;
@@ -96,3 +126,5 @@ pub const LEAN_RS_SIGNALS_CHAIN: u32 = 1;
 
 /// Most arguments one call may pass.
 pub const LEAN_RS_MAX_ARGS: usize = 14;
+/// Most isolated capabilities open at once (each is one supervised child process).
+pub const LEAN_RS_MAX_ISOLATED: usize = 64;

@@ -16,6 +16,7 @@ use std::ptr;
 use num_bigint::{BigInt, BigUint};
 
 use crate::core::{self, ArgValue, CapiError, CapiResult, InitRequest, ResultValue};
+use crate::isolated::WorkerRequest;
 use crate::{LEAN_RS_ERROR_MESSAGE_CAPACITY, LEAN_RS_MAX_ARGS};
 
 /// Longest path or symbol name accepted, in bytes.
@@ -58,6 +59,27 @@ pub struct LeanRsInitOptions {
     pub preload_manifests: *const *const c_char,
     /// Entries in `preload_manifests`.
     pub preload_count: usize,
+}
+
+/// Options for `lean_rs_capability_open_isolated`; start from
+/// `lean_rs_worker_options_default`. Each isolated capability gets a child of its own.
+#[repr(C)]
+pub struct LeanRsWorkerOptions {
+    /// Must be `LEAN_RS_ABI_VERSION`.
+    pub abi_version: u32,
+    /// Deadline for the child to start Lean and answer its handshake, in milliseconds
+    /// (0: 30 000). A restart after a crash waits for it too.
+    pub startup_timeout_ms: u32,
+    /// Deadline of one call, in milliseconds (0: 60 000). A call past it kills the child
+    /// (`LEAN_RS_WORKER_TIMEOUT`).
+    pub request_timeout_ms: u32,
+    /// Nonzero: `LEAN_ABORT_ON_PANIC=1` in the child, so a Lean `panic!` ends the child
+    /// (`LEAN_RS_WORKER_PANIC`) instead of printing and returning a default value.
+    pub abort_on_panic: u8,
+    /// The `lean-rs-worker-child` binary. NULL: `$LEAN_RS_WORKER_CHILD`, else the directory
+    /// of `liblean_rs_capi` or its parent, else the directory of the host executable or its
+    /// parent.
+    pub child_path: *const c_char,
 }
 
 /// One argument of `lean_rs_call`. `kind` says which fields are read: `bits` for
@@ -315,6 +337,62 @@ pub(crate) fn pin_libraries() {
     }
 }
 
+/// The directory this library was loaded from (the executable's, when linked statically).
+pub(crate) fn library_dir() -> Option<PathBuf> {
+    // SAFETY: dladdr only reads the loader's tables for an address inside this library; the
+    // returned file name is a loader-owned NUL-terminated string, copied at once.
+    let file = unsafe {
+        let mut info: libc::Dl_info = std::mem::zeroed();
+        let anchor = lean_rs_abi_version as *const libc::c_void;
+        if libc::dladdr(anchor, &raw mut info) == 0 || info.dli_fname.is_null() {
+            return None;
+        }
+        CStr::from_ptr(info.dli_fname).to_str().ok()?.to_owned()
+    };
+    let file = PathBuf::from(file);
+    let file = file.canonicalize().unwrap_or(file);
+    file.parent().map(std::path::Path::to_path_buf)
+}
+
+/// Runs `f` with `SIGPIPE` blocked on this thread, then discards a `SIGPIPE` it raised.
+///
+/// Talking to a worker child writes to a pipe; if the child died since the last call, the
+/// write raises `SIGPIPE`, whose default action would end a C host (Rust programs ignore it,
+/// C and C++ programs usually do not). Blocked, the write fails with `EPIPE` instead and the
+/// worker reports the dead child. The signal is thread-directed, so it stays pending on this
+/// thread and is taken with `sigtimedwait` before the mask is restored. (A process-directed
+/// `SIGPIPE` that arrives in the same window is taken too.)
+pub(crate) fn without_sigpipe<R>(f: impl FnOnce() -> R) -> R {
+    // SAFETY: sigset_t is plain data, initialized by sigemptyset before use; pthread_sigmask
+    // and sigtimedwait only read and write these local sets for the calling thread.
+    unsafe {
+        let mut pipe: libc::sigset_t = std::mem::zeroed();
+        let mut previous: libc::sigset_t = std::mem::zeroed();
+        libc::sigemptyset(&raw mut pipe);
+        libc::sigaddset(&raw mut pipe, libc::SIGPIPE);
+        if libc::pthread_sigmask(libc::SIG_BLOCK, &raw const pipe, &raw mut previous) != 0 {
+            return f();
+        }
+        let result = f();
+        if libc::sigismember(&raw const previous, libc::SIGPIPE) == 0 {
+            let zero = libc::timespec {
+                tv_sec: 0,
+                tv_nsec: 0,
+            };
+            // Take every pending SIGPIPE; stops at EAGAIN (none left). EINTR retries.
+            for _ in 0..64 {
+                let taken = libc::sigtimedwait(&raw const pipe, ptr::null_mut(), &raw const zero);
+                if taken < 0 && std::io::Error::last_os_error().raw_os_error() != Some(libc::EINTR)
+                {
+                    break;
+                }
+            }
+            libc::pthread_sigmask(libc::SIG_SETMASK, &raw const previous, ptr::null_mut());
+        }
+        result
+    }
+}
+
 /// The ABI version this library implements (`LEAN_RS_ABI_VERSION`).
 #[unsafe(no_mangle)]
 pub extern "C" fn lean_rs_abi_version() -> u32 {
@@ -461,11 +539,150 @@ pub unsafe extern "C" fn lean_rs_capability_open(
     finish(err, outcome)
 }
 
+/// Fills `options` with the defaults (and the current `abi_version`).
+///
+/// # Safety
+/// `options` must be NULL or point to writable memory for one `LeanRsWorkerOptions`.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn lean_rs_worker_options_default(options: *mut LeanRsWorkerOptions) {
+    if options.is_null() {
+        return;
+    }
+    // SAFETY: per the contract.
+    unsafe {
+        options.write(LeanRsWorkerOptions {
+            abi_version: crate::LEAN_RS_ABI_VERSION,
+            startup_timeout_ms: 0,
+            request_timeout_ms: 0,
+            abort_on_panic: 0,
+            child_path: ptr::null(),
+        });
+    }
+}
+
+/// # Safety
+/// As for `lean_rs_capability_open_isolated`.
+unsafe fn read_worker_options(options: *const LeanRsWorkerOptions) -> CapiResult<WorkerRequest> {
+    let mut request = WorkerRequest {
+        library_dir: library_dir(),
+        ..WorkerRequest::default()
+    };
+    if options.is_null() {
+        return Ok(request);
+    }
+    // SAFETY: per the contract, a valid options struct.
+    let o = unsafe { &*options };
+    if o.abi_version != crate::LEAN_RS_ABI_VERSION {
+        return Err(CapiError::new(
+            crate::LEAN_RS_VERSION_MISMATCH,
+            format!(
+                "the caller's worker options are for C ABI version {}, this library implements {}",
+                o.abi_version,
+                crate::LEAN_RS_ABI_VERSION
+            ),
+        ));
+    }
+    if !o.child_path.is_null() {
+        // SAFETY: non-null, NUL-terminated per the contract.
+        request.child = Some(PathBuf::from(unsafe {
+            read_name(o.child_path, "child_path")
+        }?));
+    }
+    request.startup_timeout_ms = o.startup_timeout_ms;
+    request.request_timeout_ms = o.request_timeout_ms;
+    request.abort_on_panic = o.abort_on_panic != 0;
+    Ok(request)
+}
+
+/// Opens the capability described by the manifest at `manifest_path` **isolated**: in a
+/// supervised child process of its own (the shipped `lean-rs-worker-child`, found as
+/// `LeanRsWorkerOptions::child_path` says), and writes its handle. `options` may be NULL
+/// (defaults). `lean_rs_call` takes the handle like any other: the call crosses to the child;
+/// a Lean panic, abort, stack overflow or kill there returns a `LEAN_RS_WORKER_*` code with
+/// the classification in the message, and the next call runs in a fresh child (which reopens
+/// the capability). Needs no `lean_rs_init`: a host that only uses isolated capabilities never
+/// starts Lean in its own process. Every call opens a new child (at most
+/// `LEAN_RS_MAX_ISOLATED` open at once); release it with `lean_rs_capability_close`.
+///
+/// # Safety
+/// `manifest_path` must be a NUL-terminated string; `options` NULL or a valid
+/// `LeanRsWorkerOptions` whose `child_path` is NULL or NUL-terminated; `out_handle` writable;
+/// `err` NULL or writable.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn lean_rs_capability_open_isolated(
+    manifest_path: *const c_char,
+    options: *const LeanRsWorkerOptions,
+    out_handle: *mut u64,
+    err: *mut LeanRsError,
+) -> i32 {
+    let outcome = catch_unwind(AssertUnwindSafe(|| {
+        if out_handle.is_null() {
+            return Err(invalid("out_handle is NULL"));
+        }
+        // SAFETY: forwarded contract.
+        let path = unsafe { read_name(manifest_path, "manifest_path") }?;
+        // SAFETY: forwarded contract.
+        let request = unsafe { read_worker_options(options) }?;
+        let handle = crate::isolated::open(std::path::Path::new(&path), &request)?;
+        // SAFETY: checked non-null; writable per the contract.
+        unsafe { out_handle.write(handle) };
+        Ok(())
+    }));
+    finish(err, outcome)
+}
+
+/// Closes an isolated capability: its handle becomes unknown (`LEAN_RS_SYMBOL_NOT_FOUND`) and
+/// its child is stopped (after a call still running on another thread returns). In-process
+/// capabilities are never closed (`LEAN_RS_UNSUPPORTED`).
+///
+/// # Safety
+/// `err` must be NULL or writable.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn lean_rs_capability_close(capability: u64, err: *mut LeanRsError) -> i32 {
+    let outcome = catch_unwind(AssertUnwindSafe(|| core::close_capability(capability)));
+    finish(err, outcome)
+}
+
+/// The name of a `LEAN_RS_*` result code (`"LEAN_RS_WORKER_PANIC"`, …) as a static
+/// NUL-terminated string (never freed), or `"unknown"`.
+#[unsafe(no_mangle)]
+pub extern "C" fn lean_rs_error_name(code: i32) -> *const c_char {
+    let name: &'static CStr = match code {
+        crate::LEAN_RS_OK => c"LEAN_RS_OK",
+        crate::LEAN_RS_INVALID_ARGUMENT => c"LEAN_RS_INVALID_ARGUMENT",
+        crate::LEAN_RS_NOT_INITIALIZED => c"LEAN_RS_NOT_INITIALIZED",
+        crate::LEAN_RS_INIT_FAILED => c"LEAN_RS_INIT_FAILED",
+        crate::LEAN_RS_VERSION_MISMATCH => c"LEAN_RS_VERSION_MISMATCH",
+        crate::LEAN_RS_LOAD_FAILED => c"LEAN_RS_LOAD_FAILED",
+        crate::LEAN_RS_SYMBOL_NOT_FOUND => c"LEAN_RS_SYMBOL_NOT_FOUND",
+        crate::LEAN_RS_SIGNATURE_MISMATCH => c"LEAN_RS_SIGNATURE_MISMATCH",
+        crate::LEAN_RS_LEAN_EXCEPTION => c"LEAN_RS_LEAN_EXCEPTION",
+        crate::LEAN_RS_CONVERSION => c"LEAN_RS_CONVERSION",
+        crate::LEAN_RS_PANIC => c"LEAN_RS_PANIC",
+        crate::LEAN_RS_EXECUTOR_CLOSED => c"LEAN_RS_EXECUTOR_CLOSED",
+        crate::LEAN_RS_UNSUPPORTED => c"LEAN_RS_UNSUPPORTED",
+        crate::LEAN_RS_BUFFER_TOO_SMALL => c"LEAN_RS_BUFFER_TOO_SMALL",
+        crate::LEAN_RS_INTERNAL => c"LEAN_RS_INTERNAL",
+        crate::LEAN_RS_WORKER_START_FAILED => c"LEAN_RS_WORKER_START_FAILED",
+        crate::LEAN_RS_WORKER_PANIC => c"LEAN_RS_WORKER_PANIC",
+        crate::LEAN_RS_WORKER_STACK_OVERFLOW => c"LEAN_RS_WORKER_STACK_OVERFLOW",
+        crate::LEAN_RS_WORKER_OUT_OF_MEMORY => c"LEAN_RS_WORKER_OUT_OF_MEMORY",
+        crate::LEAN_RS_WORKER_KILLED => c"LEAN_RS_WORKER_KILLED",
+        crate::LEAN_RS_WORKER_DIED => c"LEAN_RS_WORKER_DIED",
+        crate::LEAN_RS_WORKER_TIMEOUT => c"LEAN_RS_WORKER_TIMEOUT",
+        crate::LEAN_RS_WORKER_PROTOCOL => c"LEAN_RS_WORKER_PROTOCOL",
+        _ => c"unknown",
+    };
+    name.as_ptr()
+}
+
 /// Calls the `@[export]` `symbol` of capability `capability` with `nargs` arguments,
 /// expecting `result_kind` (a `LEAN_RS_KIND_*`, optionally `| LEAN_RS_KIND_IO`). Kinds are
 /// checked against the C signature the capability manifest records before anything runs.
-/// The call runs on an executor worker; the calling thread waits. On success `*out` holds
-/// the result (release it with `lean_rs_value_free`); on failure `*out` is a `UNIT` value.
+/// An in-process call runs on an executor worker (after `lean_rs_init`); an isolated one in
+/// its capability's child, one call at a time per handle (calls on different handles run in
+/// parallel). The calling thread waits. On success `*out` holds the result (release it with
+/// `lean_rs_value_free`); on failure `*out` is a `UNIT` value.
 ///
 /// # Safety
 /// `symbol` NUL-terminated; `args` NULL (with `nargs == 0`) or `nargs` valid `LeanRsArg`s
