@@ -116,7 +116,10 @@ fn cpp_host_prelude_world_threads_call_shapes_elpi_and_deep_json() {
         cmd.arg(&shapes)
             .arg(&elpi)
             .arg(ITERATIONS.to_string())
-            .arg(DEPTH.to_string());
+            .arg(DEPTH.to_string())
+            // The test runner's library path may list an older uplifted copy of the cdylib
+            // before the one this test was built with; the executable's rpath names the latter.
+            .env_remove("LD_LIBRARY_PATH");
         let start = Instant::now();
         let out = run_bounded(cmd, Duration::from_secs(180));
         let stdout = String::from_utf8_lossy(&out.stdout).into_owned();

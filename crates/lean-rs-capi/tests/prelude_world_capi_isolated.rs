@@ -1,0 +1,186 @@
+//! Tier 1, prelude world: worker mode from Rust through the `extern "C"` functions a C host
+//! calls, against the natively compiled worker fixture — checked kinds before anything is
+//! sent, Lean's `IO` errors, a Lean panic without `abort_on_panic` (Lean's default value, the
+//! child lives on), bounded arguments, calls from several threads on one handle and on two,
+//! and close. Lean is never initialized in this process.
+
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+#![allow(unsafe_code)] // calling the C ABI exactly as C does
+
+mod common;
+
+use std::ffi::CString;
+use std::time::{Duration, Instant};
+
+use common::{bits_arg, bytes_arg, call, message, new_error};
+use lean_rs_capi::boundary::*;
+use lean_rs_capi::*;
+
+fn open_fixture() -> u64 {
+    let child = CString::new(common::worker_child().to_str().unwrap()).unwrap();
+    let manifest = CString::new(common::worker_manifest().to_str().unwrap()).unwrap();
+    let mut options = std::mem::MaybeUninit::<LeanRsWorkerOptions>::uninit();
+    // SAFETY: writes a full struct.
+    unsafe { lean_rs_worker_options_default(options.as_mut_ptr()) };
+    // SAFETY: initialized just above.
+    let mut options = unsafe { options.assume_init() };
+    options.child_path = child.as_ptr();
+    options.startup_timeout_ms = 20_000;
+    options.request_timeout_ms = 20_000;
+    let mut handle = 0;
+    let mut err = new_error();
+    // SAFETY: valid strings, options and out-pointers; `child` outlives the call.
+    let code = unsafe {
+        lean_rs_capability_open_isolated(
+            manifest.as_ptr(),
+            &raw const options,
+            &raw mut handle,
+            &raw mut err,
+        )
+    };
+    assert_eq!(code, LEAN_RS_OK, "{}", message(&err));
+    handle
+}
+
+fn command(handle: u64, request: &str) -> Result<String, (i32, String)> {
+    call(
+        handle,
+        c"lean_rs_worker_command",
+        &[bytes_arg(LEAN_RS_KIND_STRING, request.as_bytes())],
+        LEAN_RS_KIND_STRING | LEAN_RS_KIND_IO,
+    )
+    .map(|got| {
+        assert_eq!(got.kind, LEAN_RS_KIND_STRING);
+        got.text().to_owned()
+    })
+}
+
+#[test]
+fn prelude_world_capi_isolated_calls_are_checked_typed_and_bounded() {
+    let cap = open_fixture();
+    assert_eq!(command(cap, "echo héllo").unwrap(), "ok héllo");
+    assert_eq!(command(cap, "len héllo").unwrap(), "ok 5");
+
+    // Checked in the host against the manifest, before anything is sent.
+    let (code, text) = call(cap, c"no_such_export", &[], LEAN_RS_KIND_UNIT).unwrap_err();
+    assert_eq!(code, LEAN_RS_SYMBOL_NOT_FOUND, "{text}");
+    let (code, text) = call(
+        cap,
+        c"lean_rs_worker_panic",
+        &[bytes_arg(LEAN_RS_KIND_STRING, b"x")],
+        LEAN_RS_KIND_U64,
+    )
+    .unwrap_err();
+    assert_eq!(code, LEAN_RS_SIGNATURE_MISMATCH, "{text}");
+    assert!(
+        text.contains("recorded: lean_object* (lean_object*)"),
+        "{text}"
+    );
+    let (code, text) = call(
+        cap,
+        c"lean_rs_worker_spin",
+        &[bits_arg(LEAN_RS_KIND_U64, 1), bits_arg(LEAN_RS_KIND_U64, 2)],
+        LEAN_RS_KIND_U64,
+    )
+    .unwrap_err();
+    assert_eq!(code, LEAN_RS_SIGNATURE_MISMATCH, "{text}");
+    let (code, _) = call(cap, c"lean_rs_worker_spin", &[], 0x7f).unwrap_err();
+    assert_eq!(code, LEAN_RS_INVALID_ARGUMENT);
+
+    // Lean's IO error: a code and Lean's message; the child keeps serving.
+    let (code, text) = command(cap, "fail nope").unwrap_err();
+    assert_eq!(code, LEAN_RS_LEAN_EXCEPTION, "{text}");
+    assert!(text.contains("nope"), "{text}");
+
+    // A Lean panic without abort_on_panic: Lean prints it and returns `default`.
+    let got = call(
+        cap,
+        c"lean_rs_worker_panic",
+        &[bytes_arg(LEAN_RS_KIND_STRING, b"soft")],
+        LEAN_RS_KIND_NAT,
+    )
+    .unwrap();
+    assert_eq!((got.kind, got.text()), (LEAN_RS_KIND_NAT, "0"));
+
+    // Bounded arguments: over 16 MiB is refused in the host; 4 MiB crosses and comes back.
+    let big = vec![b'a'; 17 << 20];
+    let (code, text) = call(
+        cap,
+        c"lean_rs_worker_command",
+        &[bytes_arg(LEAN_RS_KIND_STRING, &big)],
+        LEAN_RS_KIND_STRING | LEAN_RS_KIND_IO,
+    )
+    .unwrap_err();
+    assert_eq!(code, LEAN_RS_INVALID_ARGUMENT, "{text}");
+    let mut request = b"bytes ".to_vec();
+    request.extend(std::iter::repeat_n(b'b', 4 << 20));
+    assert_eq!(
+        command(cap, std::str::from_utf8(&request).unwrap()).unwrap(),
+        format!("ok {}", 4 << 20)
+    );
+    let nat = "1".repeat(100);
+    let got = call(
+        cap,
+        c"lean_rs_worker_deep",
+        &[bytes_arg(LEAN_RS_KIND_NAT, b"250")],
+        LEAN_RS_KIND_NAT,
+    )
+    .unwrap();
+    assert_eq!(got.text(), "250");
+    let (code, _) = call(
+        cap,
+        c"lean_rs_worker_deep",
+        &[bytes_arg(LEAN_RS_KIND_NAT, format!("-{nat}").as_bytes())],
+        LEAN_RS_KIND_NAT,
+    )
+    .unwrap_err();
+    assert_eq!(code, LEAN_RS_INVALID_ARGUMENT);
+
+    assert_eq!(
+        lean_rs_is_initialized(),
+        0,
+        "worker mode never starts Lean here"
+    );
+    assert_eq!(common::close(cap).0, LEAN_RS_OK);
+    let (code, _) = command(cap, "ping").unwrap_err();
+    assert_eq!(code, LEAN_RS_SYMBOL_NOT_FOUND);
+    wait_no_children();
+}
+
+#[test]
+fn prelude_world_capi_isolated_threads_share_one_handle_and_use_two_in_parallel() {
+    let first = open_fixture();
+    let second = open_fixture();
+    assert_ne!(first, second);
+    assert_eq!(common::children().len(), 2, "one child per isolated handle");
+    let threads: Vec<_> = (0..4)
+        .map(|t| {
+            let handle = if t % 2 == 0 { first } else { second };
+            std::thread::spawn(move || {
+                for i in 0..25 {
+                    let text = format!("echo {t}-{i}");
+                    assert_eq!(command(handle, &text).unwrap(), format!("ok {t}-{i}"));
+                }
+            })
+        })
+        .collect();
+    for t in threads {
+        t.join().unwrap();
+    }
+    for handle in [first, second] {
+        assert_eq!(common::close(handle).0, LEAN_RS_OK);
+    }
+    wait_no_children();
+}
+
+fn wait_no_children() {
+    let deadline = Instant::now() + Duration::from_secs(5);
+    while !common::children().is_empty() {
+        assert!(
+            Instant::now() < deadline,
+            "worker children left: {:?}",
+            common::children()
+        );
+        std::thread::sleep(Duration::from_millis(10));
+    }
+}
