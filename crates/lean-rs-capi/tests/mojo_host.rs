@@ -3,9 +3,13 @@
 //! program built with `mojo build` calls the C ABI from 8 `max.algorithm.parallelize`
 //! workers — ELPI queries and Lean's `Json.parse` of a 10^6-deep array, which dies on a Mojo
 //! worker when libleanshared is called directly — and checks that dropping its first
-//! library handle did not unload Lean. Several runs; counts printed.
+//! library handle did not unload Lean. Several runs; counts printed. A second Mojo program
+//! uses worker mode: 8 parallel workers call the natively compiled worker fixture as an
+//! isolated capability while one of them triggers a Lean panic and a stack overflow there.
 
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
+mod common;
 
 use std::os::unix::process::ExitStatusExt;
 use std::path::{Path, PathBuf};
@@ -176,4 +180,61 @@ fn mojo_host_parallel_workers_call_elpi_and_deep_json_through_the_c_abi() {
         killed += 1;
     }
     println!("naive Mojo route: {killed}/{NAIVE_RUNS} runs died by a signal (SIGSEGV)");
+}
+
+#[test]
+#[ignore = "needs the project-local Mojo toolchain from scripts/setup-mojo"]
+fn mojo_host_prelude_world_isolated_capability_survives_a_panic_and_a_stack_overflow() {
+    let venv = repo_dir(".lean-rs/mojo/venv").expect("run scripts/setup-mojo first");
+    let work = tempfile::tempdir().unwrap();
+    let source = std::fs::read_to_string(
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/mojo/isolated.mojo"),
+    )
+    .unwrap()
+    .replace("@CAPI@", &capi_library().display().to_string())
+    .replace(
+        "@WORKER_MANIFEST@",
+        &common::worker_manifest().display().to_string(),
+    )
+    .replace("@CHILD@", &common::worker_child().display().to_string())
+    .replace("@ITERATIONS@", &ITERATIONS.to_string());
+    let program = work.path().join("isolated.mojo");
+    std::fs::write(&program, source).unwrap();
+    let exe = work.path().join("mojo-isolated");
+    let path = format!(
+        "{}:{}",
+        venv.join("bin").display(),
+        std::env::var("PATH").unwrap_or_default()
+    );
+    let mut build = Command::new(venv.join("bin/mojo"));
+    build
+        .arg("build")
+        .arg("-o")
+        .arg(&exe)
+        .arg(&program)
+        .env("VIRTUAL_ENV", &venv)
+        .env("PATH", &path);
+    let out = run_bounded(build, Duration::from_secs(300));
+    assert!(
+        out.status.success(),
+        "mojo build failed:\n{}\n{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let expected = format!(
+        "mojo-isolated workers=8 ok={} panic=1 stack_overflow=1 failures=0 in_process_lean=0",
+        8 * ITERATIONS
+    );
+    for run in 0..RUNS {
+        let start = Instant::now();
+        let out = run_bounded(Command::new(&exe), Duration::from_secs(180));
+        let stdout = String::from_utf8_lossy(&out.stdout).into_owned();
+        assert!(
+            out.status.success() && stdout.contains(&expected),
+            "run {run}: {:?}\n{stdout}\n{}",
+            out.status,
+            String::from_utf8_lossy(&out.stderr)
+        );
+        println!("run {run}: {} ({:?})", stdout.trim(), start.elapsed());
+    }
 }
