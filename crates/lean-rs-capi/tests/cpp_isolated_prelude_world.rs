@@ -4,7 +4,8 @@
 //! (`LEAN_ABORT_ON_PANIC`), a stack overflow, a child killed with SIGKILL while idle, and a
 //! runaway call past its deadline — each followed by a successful call in a fresh child, in
 //! the same host process. Then it initializes Lean in-process and calls the shapes capability
-//! as before. The program runs twice; its summary line is printed.
+//! as before. The program runs twice; its summary line and figures (a warm isolated round
+//! trip, the first call after a crash) are printed.
 
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
