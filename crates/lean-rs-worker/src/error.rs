@@ -74,9 +74,13 @@ pub enum LeanWorkerFatalKind {
     },
     /// The child's stack overflowed (Lean's guard-page handler, or a fault it reported).
     StackOverflow,
-    /// The child ran out of memory (Lean's allocator reported it).
-    OutOfMemory,
-    /// `SIGKILL` from outside: `kill -9`, or the kernel's OOM killer.
+    /// The child died for memory; `evidence` says how that is known.
+    OutOfMemory {
+        /// Lean's message, the kernel's OOM-kill count of the child's cgroup, or the watchdog.
+        evidence: LeanWorkerMemoryEvidence,
+    },
+    /// `SIGKILL` from outside with no memory evidence: `kill -9`, or the kernel's OOM killer
+    /// for a child without a launcher-enforced memory limit.
     Killed,
     /// Another signal.
     Signal(i32),
@@ -119,6 +123,28 @@ impl fmt::Display for LeanWorkerSchedulerKill {
     }
 }
 
+/// What shows that a child died for memory.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum LeanWorkerMemoryEvidence {
+    /// Lean's allocator reported that it is out of memory (its message is in the tail).
+    LeanAllocator,
+    /// The kernel's OOM killer killed the child at the memory limit of the cgroup its launcher
+    /// ran it in ([`LeanWorkerLocalLauncher::memory_limit_bytes`](crate::LeanWorkerLocalLauncher::memory_limit_bytes)).
+    CgroupLimit {
+        /// The limit.
+        limit_bytes: u64,
+    },
+    /// The supervisor killed the child mid-request because its sampled RSS reached the
+    /// watchdog ceiling ([`LeanWorkerConfig::rss_watchdog_kib`](crate::LeanWorkerConfig::rss_watchdog_kib));
+    /// the replacement is recorded as [`LeanWorkerRestartReason::Policy`].
+    RssCeiling {
+        /// The sample that reached the ceiling.
+        rss_kib: u64,
+        /// The ceiling.
+        ceiling_kib: u64,
+    },
+}
+
 /// A fatal child exit, classified, with the tail of its diagnostic output.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct LeanWorkerFatalExit {
@@ -135,9 +161,27 @@ impl fmt::Display for LeanWorkerFatalExit {
         match &self.kind {
             LeanWorkerFatalKind::Panic { message } => write!(f, "Lean panic: {message}")?,
             LeanWorkerFatalKind::StackOverflow => write!(f, "stack overflow")?,
-            LeanWorkerFatalKind::OutOfMemory => write!(f, "out of memory")?,
+            LeanWorkerFatalKind::OutOfMemory { evidence } => match evidence {
+                LeanWorkerMemoryEvidence::LeanAllocator => {
+                    write!(f, "out of memory (Lean's allocator)")?;
+                }
+                LeanWorkerMemoryEvidence::CgroupLimit { limit_bytes } => write!(
+                    f,
+                    "out of memory: OOM-killed at its {limit_bytes}-byte cgroup limit"
+                )?,
+                LeanWorkerMemoryEvidence::RssCeiling {
+                    rss_kib,
+                    ceiling_kib,
+                } => write!(
+                    f,
+                    "out of memory: RSS {rss_kib} KiB reached the {ceiling_kib} KiB watchdog ceiling; killed"
+                )?,
+            },
             LeanWorkerFatalKind::Killed => {
-                write!(f, "killed by SIGKILL (kill -9 or the OOM killer)")?;
+                write!(
+                    f,
+                    "killed by SIGKILL (kill -9, or an OOM kill without a memory limit)"
+                )?;
             }
             LeanWorkerFatalKind::Signal(signal) => {
                 write!(f, "signal {signal} ({})", signal_name(*signal))?;

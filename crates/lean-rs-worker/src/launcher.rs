@@ -18,7 +18,11 @@ use std::os::unix::process::{CommandExt, ExitStatusExt};
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 
-use crate::error::{LeanWorkerError, LeanWorkerExitStatus, LeanWorkerFatalKind, LeanWorkerResult};
+use crate::cgroup::{MemoryCgroup, join_in_child};
+use crate::error::{
+    LeanWorkerError, LeanWorkerExitStatus, LeanWorkerFatalKind, LeanWorkerMemoryEvidence,
+    LeanWorkerResult,
+};
 use crate::protocol::ENV_FDS;
 
 /// The descriptor the local child reads requests from.
@@ -106,6 +110,7 @@ pub trait LeanWorkerLauncher: Send + Sync + fmt::Debug {
 pub struct LeanWorkerLocalLauncher {
     program: PathBuf,
     args: Vec<OsString>,
+    memory_limit: Option<u64>,
 }
 
 /// The environment variable that names the worker child binary for
@@ -118,7 +123,22 @@ impl LeanWorkerLocalLauncher {
         Self {
             program: program.into(),
             args: Vec::new(),
+            memory_limit: None,
         }
+    }
+
+    /// Runs each child in its own memory cgroup limited to `bytes` (Linux, a writable cgroup v2
+    /// memory controller or v1 memory hierarchy; else [`launch`](LeanWorkerLauncher::launch)
+    /// fails with [`LeanWorkerError::Spawn`]). The kernel then OOM-kills a child that reaches
+    /// the limit, and the parent reports it as
+    /// [`LeanWorkerFatalKind::OutOfMemory`](crate::LeanWorkerFatalKind) with
+    /// [`LeanWorkerMemoryEvidence::CgroupLimit`](crate::LeanWorkerMemoryEvidence), not as a
+    /// plain kill. (`RLIMIT_AS` is no substitute: Lean reserves ~2 GiB of address space at
+    /// start-up.)
+    #[must_use]
+    pub fn memory_limit_bytes(mut self, bytes: u64) -> Self {
+        self.memory_limit = Some(bytes);
+        self
     }
 
     /// Adds a command-line argument.
@@ -176,6 +196,12 @@ impl LeanWorkerLauncher for LeanWorkerLocalLauncher {
         for (key, value) in &launch.env {
             command.env(key, value);
         }
+        let cgroup = self
+            .memory_limit
+            .map(MemoryCgroup::create)
+            .transpose()
+            .map_err(|why| LeanWorkerError::Spawn(format!("memory limit: {why}")))?;
+        let procs = cgroup.as_ref().map(|group| group.procs_path().clone());
         let request_fd = request_reader.as_raw_fd();
         let reply_fd = reply_writer.as_raw_fd();
         // SAFETY: the closure runs in the forked child before exec and calls only
@@ -184,8 +210,13 @@ impl LeanWorkerLauncher for LeanWorkerLocalLauncher {
         // `spawn` returns). It first moves both above 9 so that placing one on 3 or 4 cannot
         // clobber the other, then `dup2`s them onto 3 and 4, which clears close-on-exec there;
         // the originals and the copies keep close-on-exec and vanish at exec.
+        // Joining the memory cgroup first (`open`/`write`/`close` of a path built before the
+        // fork, also async-signal-safe) charges all of the child's start-up to it.
         unsafe {
             command.pre_exec(move || {
+                if let Some(procs) = &procs {
+                    join_in_child(procs)?;
+                }
                 let request = libc::fcntl(request_fd, libc::F_DUPFD_CLOEXEC, 10);
                 if request < 0 {
                     return Err(io::Error::last_os_error());
@@ -219,7 +250,7 @@ impl LeanWorkerLauncher for LeanWorkerLocalLauncher {
             to_child: Box::new(request_writer),
             from_child: Box::new(reply_reader),
             diagnostics,
-            control: Box::new(LocalChild { child }),
+            control: Box::new(LocalChild { child, cgroup }),
         })
     }
 }
@@ -239,6 +270,8 @@ fn pipe() -> io::Result<(File, File)> {
 #[derive(Debug)]
 struct LocalChild {
     child: Child,
+    /// Dropped (removed) after `child` is reaped: `Drop` below runs first.
+    cgroup: Option<MemoryCgroup>,
 }
 
 impl LeanWorkerChildControl for LocalChild {
@@ -263,6 +296,22 @@ impl LeanWorkerChildControl for LocalChild {
             .lines()
             .find_map(|line| line.strip_prefix("VmRSS:"))
             .and_then(|rest| rest.split_whitespace().next()?.parse().ok())
+    }
+
+    /// A `SIGKILL` while the child's memory cgroup counts an OOM kill is a memory kill at its
+    /// limit, not `kill -9`.
+    fn classify_exit(
+        &mut self,
+        status: Option<LeanWorkerExitStatus>,
+        _tail: &str,
+    ) -> Option<LeanWorkerFatalKind> {
+        let group = self.cgroup.as_ref()?;
+        let killed = status.and_then(|status| status.signal) == Some(libc::SIGKILL);
+        (killed && group.oom_kills()? > 0).then(|| LeanWorkerFatalKind::OutOfMemory {
+            evidence: LeanWorkerMemoryEvidence::CgroupLimit {
+                limit_bytes: group.limit_bytes(),
+            },
+        })
     }
 }
 

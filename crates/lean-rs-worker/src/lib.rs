@@ -13,6 +13,7 @@
 //! dedicated pipes, so output a Lean export writes to stdout or stderr cannot corrupt it (that
 //! output is kept as a bounded diagnostic tail).
 
+mod cgroup;
 mod child;
 mod command;
 mod error;
@@ -36,7 +37,8 @@ pub use command::{
 };
 pub use error::{
     LeanWorkerError, LeanWorkerExitStatus, LeanWorkerFatalExit, LeanWorkerFatalKind,
-    LeanWorkerRestartReason, LeanWorkerResult, LeanWorkerSchedulerKill, WORKER_ERROR_MESSAGE_LIMIT,
+    LeanWorkerMemoryEvidence, LeanWorkerRestartReason, LeanWorkerResult, LeanWorkerSchedulerKill,
+    WORKER_ERROR_MESSAGE_LIMIT,
 };
 pub use launcher::{
     LeanWorkerChildControl, LeanWorkerLaunch, LeanWorkerLauncher, LeanWorkerLocalLauncher,

@@ -12,7 +12,7 @@ use std::time::{Duration, Instant};
 
 use crate::error::{
     LeanWorkerError, LeanWorkerExitStatus, LeanWorkerFatalExit, LeanWorkerFatalKind,
-    LeanWorkerRestartReason, LeanWorkerResult, bound,
+    LeanWorkerMemoryEvidence, LeanWorkerRestartReason, LeanWorkerResult, bound,
 };
 use crate::launcher::{
     LeanWorkerChildControl, LeanWorkerLaunch, LeanWorkerLauncher, LeanWorkerLocalLauncher,
@@ -41,6 +41,8 @@ const DRAIN_GRACE: Duration = Duration::from_millis(500);
 const OUTPUT_SYNC_GRACE: Duration = Duration::from_millis(250);
 /// How long a stream with a diagnostics sink waits for frames before delivering output lines.
 const OUTPUT_POLL: Duration = Duration::from_millis(20);
+/// How often the RSS watchdog samples a child during a request.
+const RSS_POLL: Duration = Duration::from_millis(25);
 /// Restarts remembered by [`LeanWorker::restarts`].
 const RESTART_HISTORY: usize = 64;
 
@@ -54,6 +56,7 @@ pub struct LeanWorkerConfig {
     row_buffer: usize,
     stderr_tail: usize,
     max_diagnostics: u64,
+    rss_watchdog_kib: Option<u64>,
     env: Vec<(OsString, OsString)>,
 }
 
@@ -74,6 +77,7 @@ impl LeanWorkerConfig {
             row_buffer: 1024,
             stderr_tail: 16 * 1024,
             max_diagnostics: 1024,
+            rss_watchdog_kib: None,
             env: vec![("LEAN_BACKTRACE".into(), "0".into())],
         }
     }
@@ -124,6 +128,17 @@ impl LeanWorkerConfig {
     #[must_use]
     pub fn max_diagnostics_per_stream(mut self, count: u64) -> Self {
         self.max_diagnostics = count;
+        self
+    }
+
+    /// Kills a child whose RSS reaches `kib` while it serves a request (sampled every 25 ms
+    /// through [`LeanWorkerChildControl::rss_kib`]): the request fails with
+    /// [`LeanWorkerFatalKind::OutOfMemory`] and [`LeanWorkerMemoryEvidence::RssCeiling`], and
+    /// the replacement is a policy restart. (The pool's `per_worker_rss_ceiling_kib` only
+    /// checks idle workers before reuse.)
+    #[must_use]
+    pub fn rss_watchdog_kib(mut self, kib: u64) -> Self {
+        self.rss_watchdog_kib = Some(kib);
         self
     }
 
@@ -331,14 +346,17 @@ fn spawn_thread(name: &str, body: impl FnOnce() + Send + 'static) -> LeanWorkerR
         .map_err(|err| LeanWorkerError::Spawn(format!("cannot start a supervisor thread: {err}")))
 }
 
-/// Classifies a child that ended without being asked to.
+/// Classifies a child that ended without being asked to (and that its launcher did not
+/// classify).
 fn classify(status: Option<LeanWorkerExitStatus>, tail: &str) -> LeanWorkerFatalKind {
     let lower = tail.to_ascii_lowercase();
     if lower.contains("stack overflow") {
         return LeanWorkerFatalKind::StackOverflow;
     }
     if lower.contains("out of memory") {
-        return LeanWorkerFatalKind::OutOfMemory;
+        return LeanWorkerFatalKind::OutOfMemory {
+            evidence: LeanWorkerMemoryEvidence::LeanAllocator,
+        };
     }
     // Lean's panic handler prints the message, then (`LEAN_ABORT_ON_PANIC=1`) aborts.
     let marked = tail.lines().rev().find(|line| line.contains("PANIC"));
@@ -740,6 +758,8 @@ impl LeanWorker {
         let mut cancel_sent: Option<Instant> = None;
         let mut stopped_by_sink = false;
         let mut observer_panic: Option<String> = None;
+        let watchdog = self.config.rss_watchdog_kib;
+        let mut rss_sampled = started;
         // Why a cancellation the caller did not ask for happened.
         let cancelled = |observer_panic: &mut Option<String>| match observer_panic.take() {
             Some(message) => LeanWorkerError::SinkPanic(message),
@@ -782,7 +802,19 @@ impl LeanWorker {
                     duration: timeout,
                 });
             }
+            if let Some(ceiling_kib) = watchdog {
+                if now.duration_since(rss_sampled) >= RSS_POLL {
+                    rss_sampled = now;
+                    if let Some(rss_kib) = live.control.rss_kib().filter(|rss| *rss >= ceiling_kib)
+                    {
+                        return Err(self.watchdog_kill(rss_kib, ceiling_kib));
+                    }
+                }
+            }
             let mut wait = deadline - now;
+            if watchdog.is_some() {
+                wait = wait.min(RSS_POLL);
+            }
             if cancel.is_some() || cancel_sent.is_some() {
                 wait = wait.min(CANCEL_POLL);
             }
@@ -933,6 +965,33 @@ impl LeanWorker {
                 other => return Err(self.violation(format!("unexpected {other:?} frame"))),
             }
         }
+    }
+
+    /// Kills a child over the RSS watchdog ceiling and reports it.
+    fn watchdog_kill(&mut self, rss_kib: u64, ceiling_kib: u64) -> LeanWorkerError {
+        let mut live = self.live.take();
+        let mut exit = match live.as_mut() {
+            Some(live) => {
+                let _ = live.control.kill();
+                self.fatal(live)
+            }
+            None => LeanWorkerFatalExit {
+                kind: LeanWorkerFatalKind::UnexpectedEof,
+                status: None,
+                stderr_tail: String::new(),
+            },
+        };
+        drop(live);
+        exit.kind = LeanWorkerFatalKind::OutOfMemory {
+            evidence: LeanWorkerMemoryEvidence::RssCeiling {
+                rss_kib,
+                ceiling_kib,
+            },
+        };
+        self.pending = Some(LeanWorkerRestartReason::Policy(format!(
+            "RSS {rss_kib} KiB reached the {ceiling_kib} KiB watchdog ceiling"
+        )));
+        LeanWorkerError::Fatal(exit)
     }
 
     fn violation(&mut self, detail: String) -> LeanWorkerError {
@@ -1240,7 +1299,9 @@ mod tests {
         });
         assert_eq!(
             classify(abort, "INTERNAL PANIC: out of memory\n"),
-            LeanWorkerFatalKind::OutOfMemory
+            LeanWorkerFatalKind::OutOfMemory {
+                evidence: LeanWorkerMemoryEvidence::LeanAllocator
+            }
         );
         assert_eq!(
             classify(abort, "Stack overflow detected. Aborting.\n"),
