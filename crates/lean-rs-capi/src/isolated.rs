@@ -373,7 +373,7 @@ fn from_worker(err: &LeanWorkerError) -> CapiError {
         LeanWorkerError::Fatal(exit) => match exit.kind {
             LeanWorkerFatalKind::Panic { .. } => crate::LEAN_RS_WORKER_PANIC,
             LeanWorkerFatalKind::StackOverflow => crate::LEAN_RS_WORKER_STACK_OVERFLOW,
-            LeanWorkerFatalKind::OutOfMemory => crate::LEAN_RS_WORKER_OUT_OF_MEMORY,
+            LeanWorkerFatalKind::OutOfMemory { .. } => crate::LEAN_RS_WORKER_OUT_OF_MEMORY,
             LeanWorkerFatalKind::Killed => crate::LEAN_RS_WORKER_KILLED,
             _ => crate::LEAN_RS_WORKER_DIED,
         },
@@ -451,7 +451,9 @@ mod tests {
                 crate::LEAN_RS_WORKER_STACK_OVERFLOW,
             ),
             (
-                fatal(LeanWorkerFatalKind::OutOfMemory),
+                fatal(LeanWorkerFatalKind::OutOfMemory {
+                    evidence: lean_rs_worker::LeanWorkerMemoryEvidence::LeanAllocator,
+                }),
                 crate::LEAN_RS_WORKER_OUT_OF_MEMORY,
             ),
             (
