@@ -1,8 +1,10 @@
 //! Tier 1, prelude world: worker mode from Rust through the `extern "C"` functions a C host
 //! calls, against the natively compiled worker fixture — checked kinds before anything is
 //! sent, Lean's `IO` errors, a Lean panic without `abort_on_panic` (Lean's default value, the
-//! child lives on), bounded arguments, calls from several threads on one handle and on two,
-//! and close. Lean is never initialized in this process.
+//! child lives on), bounded arguments, NULL pointers and bad payloads refused in the host,
+//! calls from several threads on one handle and on two, the child found through
+//! `$LEAN_RS_WORKER_CHILD` unless the host names one, and close. Lean is never initialized in
+//! this process.
 
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 #![allow(unsafe_code)] // calling the C ABI exactly as C does
@@ -18,13 +20,18 @@ use lean_rs_capi::*;
 
 fn open_fixture() -> u64 {
     let child = CString::new(common::worker_child().to_str().unwrap()).unwrap();
+    try_open(Some(&child)).unwrap_or_else(|(code, text)| panic!("{}: {text}", common::name(code)))
+}
+
+/// Opens the worker fixture isolated, with `child` as `child_path` (NULL when `None`).
+fn try_open(child: Option<&CString>) -> Result<u64, (i32, String)> {
     let manifest = CString::new(common::worker_manifest().to_str().unwrap()).unwrap();
     let mut options = std::mem::MaybeUninit::<LeanRsWorkerOptions>::uninit();
     // SAFETY: writes a full struct.
     unsafe { lean_rs_worker_options_default(options.as_mut_ptr()) };
     // SAFETY: initialized just above.
     let mut options = unsafe { options.assume_init() };
-    options.child_path = child.as_ptr();
+    options.child_path = child.map_or(std::ptr::null(), |c| c.as_ptr());
     options.startup_timeout_ms = 20_000;
     options.request_timeout_ms = 20_000;
     let mut handle = 0;
@@ -38,8 +45,11 @@ fn open_fixture() -> u64 {
             &raw mut err,
         )
     };
-    assert_eq!(code, LEAN_RS_OK, "{}", message(&err));
-    handle
+    if code == LEAN_RS_OK {
+        Ok(handle)
+    } else {
+        Err((code, message(&err)))
+    }
 }
 
 fn command(handle: u64, request: &str) -> Result<String, (i32, String)> {
@@ -148,6 +158,75 @@ fn prelude_world_capi_isolated_calls_are_checked_typed_and_bounded() {
 }
 
 #[test]
+fn prelude_world_capi_isolated_bad_pointers_counts_and_payloads_never_reach_the_child() {
+    let cap = open_fixture();
+    let mut out = common::empty();
+    let mut err = new_error();
+    let one = [bits_arg(LEAN_RS_KIND_U64, 1)];
+    let many = [bits_arg(LEAN_RS_KIND_U64, 1); LEAN_RS_MAX_ARGS + 1];
+    let null_data = LeanRsArg {
+        data: std::ptr::null(),
+        len: 4,
+        ..bytes_arg(LEAN_RS_KIND_STRING, b"")
+    };
+    let cases: [(
+        *const std::ffi::c_char,
+        *const LeanRsArg,
+        usize,
+        *mut LeanRsValue,
+    ); 4] = [
+        (std::ptr::null(), one.as_ptr(), 1, &raw mut out),
+        (
+            c"lean_rs_worker_spin".as_ptr(),
+            std::ptr::null(),
+            1,
+            &raw mut out,
+        ),
+        (
+            c"lean_rs_worker_spin".as_ptr(),
+            many.as_ptr(),
+            many.len(),
+            &raw mut out,
+        ),
+        (
+            c"lean_rs_worker_spin".as_ptr(),
+            one.as_ptr(),
+            1,
+            std::ptr::null_mut(),
+        ),
+    ];
+    for (symbol, args, nargs, out) in cases {
+        // SAFETY: every pointer is NULL (what is refused) or valid for its count.
+        let code = unsafe {
+            lean_rs_call(
+                cap,
+                symbol,
+                args,
+                nargs,
+                LEAN_RS_KIND_U64,
+                out,
+                &raw mut err,
+            )
+        };
+        assert_eq!(code, LEAN_RS_INVALID_ARGUMENT, "{}", message(&err));
+    }
+    for bad in [
+        null_data,
+        bytes_arg(LEAN_RS_KIND_STRING, &[0xff, 0xfe]),
+        bits_arg(LEAN_RS_KIND_BOOL, 2),
+        bits_arg(LEAN_RS_KIND_U8, 300),
+        bits_arg(0x55, 0),
+    ] {
+        let (code, text) = call(cap, c"lean_rs_worker_spin", &[bad], LEAN_RS_KIND_U64).unwrap_err();
+        assert_eq!(code, LEAN_RS_INVALID_ARGUMENT, "{text}");
+    }
+
+    assert_eq!(command(cap, "ping").unwrap(), "ok pong");
+    assert_eq!(common::close(cap).0, LEAN_RS_OK);
+    wait_no_children();
+}
+
+#[test]
 fn prelude_world_capi_isolated_threads_share_one_handle_and_use_two_in_parallel() {
     let first = open_fixture();
     let second = open_fixture();
@@ -183,4 +262,26 @@ fn wait_no_children() {
         );
         std::thread::sleep(Duration::from_millis(10));
     }
+}
+
+#[test]
+fn prelude_world_capi_isolated_child_from_the_environment_unless_the_host_names_one() {
+    let child = common::worker_child();
+    // SAFETY: nextest runs this test alone in its process and nothing else here reads or
+    // writes the environment concurrently (no other thread has been started by the test).
+    unsafe { std::env::set_var("LEAN_RS_WORKER_CHILD", "/nonexistent/lean-rs-worker-child") };
+    let (code, text) = try_open(None).unwrap_err();
+    assert_eq!(code, LEAN_RS_WORKER_START_FAILED, "{text}");
+    assert!(text.contains("LEAN_RS_WORKER_CHILD"), "{text}");
+    // A host-given path wins over the environment.
+    let named = CString::new(child.to_str().unwrap()).unwrap();
+    let cap = try_open(Some(&named)).unwrap();
+    assert_eq!(command(cap, "ping").unwrap(), "ok pong");
+    assert_eq!(common::close(cap).0, LEAN_RS_OK);
+    // SAFETY: as above.
+    unsafe { std::env::set_var("LEAN_RS_WORKER_CHILD", &child) };
+    let cap = try_open(None).unwrap();
+    assert_eq!(command(cap, "ping").unwrap(), "ok pong");
+    assert_eq!(common::close(cap).0, LEAN_RS_OK);
+    wait_no_children();
 }
