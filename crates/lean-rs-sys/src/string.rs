@@ -62,6 +62,28 @@ pub unsafe fn lean_alloc_string(size: usize, capacity: usize, len: usize) -> lea
     }
 }
 
+/// Sets the code-point count of a string being filled (see [`lean_alloc_string`]), for writers
+/// that count while they copy.
+///
+/// # Safety
+/// `o` must be a string object the caller owns exclusively and has not shared yet, and `len`
+/// must be the number of code points its data will hold when it is shared.
+#[inline(always)]
+pub unsafe fn lean_string_set_len(o: *mut lean_object, len: usize) {
+    // SAFETY: string layout; exclusive and unshared (caller contract).
+    unsafe { (*o.cast::<LeanStringObjectRepr>()).m_length = len }
+}
+
+/// Pointer to the writable data of a string being filled (see [`lean_alloc_string`]).
+///
+/// # Safety
+/// `o` must be a string object the caller owns exclusively and has not shared yet.
+#[inline(always)]
+pub unsafe fn lean_string_data_mut(o: *mut lean_object) -> *mut u8 {
+    // SAFETY: string layout (caller contract).
+    unsafe { (&raw mut (*o.cast::<LeanStringObjectRepr>()).m_data).cast() }
+}
+
 macro_rules! string_field {
     ($($(#[$doc:meta])* $name:ident => $field:ident;)*) => {$(
         $(#[$doc])*

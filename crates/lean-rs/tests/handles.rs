@@ -149,3 +149,35 @@ fn levels_print_through_leans_to_string_instance() {
     // Printing does not consume the handle.
     assert_eq!(u.to_lean_string().unwrap(), "u");
 }
+
+#[test]
+fn any_value_handles_are_built_and_read_with_the_typed_call_conversions() {
+    use lean_rs::{LeanLibrary, LeanNat, LeanObject};
+    let runtime = rt();
+    // A small Nat is a scalar; a Nat past Lean's scalar range is a heap number, both exact.
+    let small = LeanObject::new(runtime, LeanNat(42u64)).unwrap();
+    assert!(small.is_scalar());
+    assert_eq!(small.decode::<LeanNat<u64>>().unwrap(), LeanNat(42));
+    let big = LeanObject::new(runtime, LeanNat(u64::MAX)).unwrap();
+    assert!(!big.is_scalar());
+    assert_eq!(big.decode::<LeanNat<u64>>().unwrap(), LeanNat(u64::MAX));
+    // Too big for the requested width: a typed error, not a wrapped number.
+    let err = big.decode::<LeanNat<u32>>().unwrap_err();
+    assert!(err.to_string().contains("does not fit in u32"), "{err}");
+    // A shape mismatch is a conversion error too, and the handle stays usable.
+    let text = LeanObject::new(runtime, "héllo wörld").unwrap();
+    assert!(text.decode::<Vec<u64>>().is_err());
+    assert_eq!(text.decode::<String>().unwrap(), "héllo wörld");
+    // A built value is an argument like any other: Lean's own String.capitalize reads it.
+    let sysroot = lean_rs_sys::LEAN_SYSROOT.expect("built against a sysroot");
+    let library = LeanLibrary::open_globally(
+        runtime,
+        std::path::Path::new(sysroot).join("lib/lean/libleanshared.so"),
+    )
+    .unwrap();
+    let lean = library.initialize_module_unpackaged("Lean").unwrap();
+    let capitalize = lean
+        .exported::<(LeanObject<'_>,), String>("lean_string_capitalize")
+        .unwrap();
+    assert_eq!(capitalize.call(text).unwrap(), "Héllo wörld");
+}

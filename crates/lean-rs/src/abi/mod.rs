@@ -48,6 +48,7 @@ pub(crate) use limits::{
 };
 pub use small::{LeanInt, LeanNat};
 pub use string::LeanByteArray;
+pub(crate) use string::validate_utf8;
 pub use structure::{
     LeanCtorReader, LeanCtorWriter, LeanInductive, LeanStruct, LeanStructure, LeanVariant,
 };

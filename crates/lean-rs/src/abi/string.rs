@@ -7,20 +7,84 @@ use lean_rs_sys as sys;
 
 use super::trace_decode;
 use super::traits::{IntoLean, TryFromLean, object_abi, object_c_methods};
-use crate::error::LeanResult;
+use crate::error::{LeanError, LeanResult};
 use crate::runtime::LeanRuntime;
 use crate::runtime::obj::{Obj, ObjRef};
 
+/// Bytes copied (and counted, or validated) per step: small enough that a step's bytes are
+/// still in the first-level cache when the second pass over them runs, so a long string is
+/// read from memory once.
+pub(crate) const FUSED_CHUNK: usize = 16 * 1024;
+
 fn string_into_lean<'lean>(text: &str, runtime: &'lean LeanRuntime) -> Obj<'lean> {
-    let chars = text.chars().count();
-    // SAFETY: `text` is valid UTF-8 of `len()` bytes and `chars` Unicode scalar values, which
-    // is exactly the precondition of the unchecked constructor; it copies the bytes.
+    let bytes = text.as_bytes();
+    let len = bytes.len();
+    // SAFETY: a fresh, unshared string object with room for `len` bytes and the NUL. Every
+    // byte of `text` is copied in order (chunks are consecutive and cover it), the NUL is
+    // written after them, and the code-point count is set to the sum over the chunks before
+    // the object is handed out. `text` is valid UTF-8, so the copy is too (the invariant
+    // Lean's `String` relies on).
     unsafe {
-        Obj::from_owned_raw(
-            runtime,
-            sys::lean_mk_string_unchecked(text.as_ptr().cast(), text.len(), chars),
-        )
+        let raw = sys::lean_alloc_string(len + 1, len + 1, 0);
+        let dst = sys::lean_string_data_mut(raw);
+        let mut chars = 0;
+        for (i, chunk) in bytes.chunks(FUSED_CHUNK).enumerate() {
+            std::ptr::copy_nonoverlapping(chunk.as_ptr(), dst.add(i * FUSED_CHUNK), chunk.len());
+            // Counting the chunk the copy just read: it is still in cache.
+            chars += bytecount::num_chars(chunk);
+        }
+        dst.add(len).write(0);
+        sys::lean_string_set_len(raw, chars);
+        Obj::from_owned_raw(runtime, raw)
     }
+}
+
+/// Checks that `bytes` are UTF-8, with a vectorised validator; only a rejected string pays
+/// for the standard library's pass, which says where the first bad byte is.
+pub(crate) fn validate_utf8(bytes: &[u8]) -> LeanResult<()> {
+    if simdutf8::basic::from_utf8(bytes).is_ok() {
+        return Ok(());
+    }
+    Err(match std::str::from_utf8(bytes) {
+        Err(e) => LeanError::conversion(format!("String is not valid UTF-8: {e}")),
+        Ok(_) => LeanError::conversion("String is not valid UTF-8"),
+    })
+}
+
+/// Copies a Lean string's bytes into a Rust `String`, validating each chunk right after it is
+/// copied (so the validator reads it from cache); nothing is returned before all of it passed.
+///
+/// Chunks end only before a byte that starts a character (or, in invalid input, after at
+/// most three continuation bytes): concatenating valid UTF-8 pieces gives valid UTF-8, and
+/// cutting valid UTF-8 before a character start gives valid pieces, so the pieces are all
+/// valid exactly when the whole is.
+fn string_from_lean_bytes(bytes: &[u8]) -> LeanResult<String> {
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut rest = bytes;
+    while !rest.is_empty() {
+        let mut cut = rest.len().min(FUSED_CHUNK);
+        let mut back = 0;
+        while cut < rest.len() && back < 3 && is_continuation(rest[cut]) {
+            cut -= 1;
+            back += 1;
+        }
+        let (piece, tail) = rest.split_at(cut);
+        out.extend_from_slice(piece);
+        // Validating the piece the copy just read: it is still in cache.
+        if simdutf8::basic::from_utf8(piece).is_err() {
+            // Report against the whole string, so the position is the caller's.
+            validate_utf8(bytes)?;
+            return Err(LeanError::conversion("String is not valid UTF-8"));
+        }
+        rest = tail;
+    }
+    // SAFETY: every byte of `out` came from a piece that passed validation, and valid pieces
+    // concatenate to valid UTF-8.
+    Ok(unsafe { String::from_utf8_unchecked(out) })
+}
+
+fn is_continuation(byte: u8) -> bool {
+    byte & 0xC0 == 0x80
 }
 
 fn bytes_into_lean<'lean>(bytes: &[u8], runtime: &'lean LeanRuntime) -> Obj<'lean> {
@@ -43,9 +107,9 @@ impl<'lean> IntoLean<'lean> for String {
 }
 impl<'lean> TryFromLean<'lean> for String {
     fn try_from_lean(obj: ObjRef<'lean, '_>) -> LeanResult<Self> {
-        let text = obj.string()?;
-        trace_decode("string", text.len());
-        Ok(text.to_owned())
+        let bytes = obj.string_bytes()?;
+        trace_decode("string", bytes.len());
+        string_from_lean_bytes(bytes)
     }
     object_c_methods!(from);
 }
@@ -109,4 +173,59 @@ impl<'lean> IntoLean<'lean> for &[u8] {
         Ok(bytes_into_lean(self, runtime))
     }
     object_c_methods!(into);
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::expect_used, clippy::indexing_slicing)]
+    use super::{FUSED_CHUNK, string_from_lean_bytes};
+
+    /// Text whose multi-byte characters straddle every chunk boundary at every offset.
+    fn straddling(width_char: char) -> String {
+        let mut text = String::new();
+        for shift in 0..4 {
+            text.push_str(&"a".repeat(FUSED_CHUNK - shift));
+            for _ in 0..8 {
+                text.push(width_char);
+            }
+        }
+        text
+    }
+
+    #[test]
+    fn chunked_copy_keeps_characters_across_chunk_boundaries() {
+        for c in ['é', '€', '𝔸'] {
+            let text = straddling(c);
+            assert_eq!(
+                string_from_lean_bytes(text.as_bytes()).expect("valid"),
+                text
+            );
+        }
+        assert_eq!(string_from_lean_bytes(b"").expect("empty"), "");
+    }
+
+    #[test]
+    fn chunked_copy_rejects_invalid_bytes_anywhere() {
+        let text = straddling('𝔸');
+        for at in [
+            0,
+            FUSED_CHUNK - 1,
+            FUSED_CHUNK,
+            FUSED_CHUNK + 1,
+            text.len() - 1,
+        ] {
+            let mut bytes = text.clone().into_bytes();
+            bytes[at] = 0xFF;
+            let err = string_from_lean_bytes(&bytes).expect_err("invalid UTF-8 refused");
+            assert!(err.message().contains("not valid UTF-8"), "{err}");
+        }
+        // A run of continuation bytes longer than any character, right at a boundary.
+        let mut bytes = "a".repeat(FUSED_CHUNK - 2).into_bytes();
+        bytes.extend_from_slice(&[0x80; 6]);
+        assert!(string_from_lean_bytes(&bytes).is_err());
+        // A character cut off at the end.
+        let mut bytes = "a".repeat(FUSED_CHUNK).into_bytes();
+        bytes.extend_from_slice(&"𝔸".as_bytes()[..2]);
+        assert!(string_from_lean_bytes(&bytes).is_err());
+    }
 }

@@ -133,6 +133,26 @@ impl<'lean> LeanObject<'lean> {
     pub fn is_scalar(&self) -> bool {
         self.obj.borrow().is_scalar()
     }
+
+    /// The Lean value of `value`, built by the same conversion a typed call uses for an
+    /// argument of type `T` (so `LeanObject::new(rt, LeanNat(7u64))` is the `Nat` 7). Lets a
+    /// caller build a value once and pass it to several calls, or keep it in a container.
+    ///
+    /// # Errors
+    /// The conversion's own errors (a size over the conversion limits, an unrepresentable
+    /// value).
+    pub fn new<T: IntoLean<'lean>>(runtime: &'lean LeanRuntime, value: T) -> LeanResult<Self> {
+        Ok(Self::from_obj(value.into_lean(runtime)?))
+    }
+
+    /// Reads the value as `T`, exactly as a typed call decodes a result of type `T`; the
+    /// handle keeps its reference.
+    ///
+    /// # Errors
+    /// `lean_rs.conversion` when the value does not have `T`'s shape or does not fit it.
+    pub fn decode<T: TryFromLean<'lean>>(&self) -> LeanResult<T> {
+        T::try_from_lean(self.obj.borrow())
+    }
 }
 
 impl<'lean> LeanName<'lean> {

@@ -290,14 +290,22 @@ impl<'lean, 'a> ObjRef<'lean, 'a> {
         }
     }
 
-    /// The UTF-8 contents of a Lean `String`, validated.
+    /// The text of a `String` object, checked to be valid UTF-8.
     pub(crate) fn string(self) -> LeanResult<&'a str> {
+        let bytes = self.string_bytes()?;
+        crate::abi::validate_utf8(bytes)?;
+        // SAFETY: just validated.
+        Ok(unsafe { std::str::from_utf8_unchecked(bytes) })
+    }
+
+    /// The bytes of a `String` object (without the NUL), not yet validated.
+    pub(crate) fn string_bytes(self) -> LeanResult<&'a [u8]> {
         if self.heap_tag() != Some(sys::LeanString) {
             return Err(self.wrong_shape("a String"));
         }
         // SAFETY: a live string object: `m_size` counts the bytes including the trailing
         // NUL, all initialized, and the data lives as long as the object (`'a`).
-        let bytes = unsafe {
+        unsafe {
             let size = sys::lean_string_size(self.as_raw());
             if size == 0 {
                 return Err(LeanError::conversion(
@@ -305,10 +313,11 @@ impl<'lean, 'a> ObjRef<'lean, 'a> {
                 ));
             }
             crate::abi::limits_check_bytes("String", size - 1)?;
-            std::slice::from_raw_parts(sys::lean_string_cstr(self.as_raw()).cast::<u8>(), size - 1)
-        };
-        std::str::from_utf8(bytes)
-            .map_err(|e| LeanError::conversion(format!("String is not valid UTF-8: {e}")))
+            Ok(std::slice::from_raw_parts(
+                sys::lean_string_cstr(self.as_raw()).cast::<u8>(),
+                size - 1,
+            ))
+        }
     }
 
     /// The bytes of a `ByteArray` (a scalar array with 1-byte elements).
