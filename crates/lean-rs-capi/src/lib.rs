@@ -10,9 +10,11 @@
 //!   initializers of the preloaded capabilities, end of initialization — and starts the
 //!   executor. Later calls return the first call's outcome. Call it before the host starts
 //!   its own threads if you can; it is also safe later.
-//! - **Threads** — every Lean call is routed through a `lean_rs::LeanExecutor`: workers with
-//!   large stacks, an alternate signal stack each, attached to Lean for life. Callers on any
-//!   thread (a C++ pool, a Mojo worker) block only their own thread.
+//! - **Threads** — every in-process Lean call is routed through a `lean_rs::LeanExecutor`:
+//!   workers with large stacks, an alternate signal stack each, attached to Lean for life.
+//!   Callers on any thread (a C++ pool, a Mojo worker) block only their own thread. An
+//!   isolated capability serves one call at a time (callers on one handle take turns; handles
+//!   run in parallel), the calling thread doing the pipe I/O with `SIGPIPE` blocked.
 //! - **Calls** — `lean_rs_call` takes typed arguments (scalars, strings, bytes, big `Nat`/`Int`
 //!   as decimal text) and a result kind, checks them against the export's C signature
 //!   recorded in the capability manifest, and returns the result in a `LeanRsValue` whose

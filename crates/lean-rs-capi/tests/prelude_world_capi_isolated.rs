@@ -3,8 +3,8 @@
 //! sent, Lean's `IO` errors, a Lean panic without `abort_on_panic` (Lean's default value, the
 //! child lives on), bounded arguments, NULL pointers and bad payloads refused in the host,
 //! calls from several threads on one handle and on two, the child found through
-//! `$LEAN_RS_WORKER_CHILD` unless the host names one, and close. Lean is never initialized in
-//! this process.
+//! `$LEAN_RS_WORKER_CHILD` unless the host names one, and close (also during a running call).
+//! Lean is never initialized in this process.
 
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 #![allow(unsafe_code)] // calling the C ABI exactly as C does
@@ -283,5 +283,55 @@ fn prelude_world_capi_isolated_child_from_the_environment_unless_the_host_names_
     let cap = try_open(None).unwrap();
     assert_eq!(command(cap, "ping").unwrap(), "ok pong");
     assert_eq!(common::close(cap).0, LEAN_RS_OK);
+    wait_no_children();
+}
+
+/// `rounds` steps of the fixture's 64-bit LCG from 1, by squaring the affine map.
+fn lcg(mut rounds: u64) -> u64 {
+    let (mut a, mut c) = (6_364_136_223_846_793_005_u64, 1_442_695_040_888_963_407_u64);
+    let mut x = 1u64;
+    while rounds > 0 {
+        if rounds & 1 == 1 {
+            x = x.wrapping_mul(a).wrapping_add(c);
+        }
+        (a, c) = (a.wrapping_mul(a), c.wrapping_mul(a).wrapping_add(c));
+        rounds >>= 1;
+    }
+    x
+}
+
+#[test]
+fn prelude_world_capi_isolated_close_during_a_call_lets_the_call_finish() {
+    // About a second of Lean work in the child.
+    const ROUNDS: u64 = 500_000_000;
+    let cap = open_fixture();
+    let finished = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
+    let running = {
+        let finished = finished.clone();
+        std::thread::spawn(move || {
+            let started = Instant::now();
+            let got = call(
+                cap,
+                c"lean_rs_worker_spin",
+                &[bits_arg(LEAN_RS_KIND_U64, ROUNDS)],
+                LEAN_RS_KIND_U64,
+            );
+            finished.store(true, std::sync::atomic::Ordering::SeqCst);
+            (got, started.elapsed())
+        })
+    };
+    std::thread::sleep(Duration::from_millis(200));
+    let closing = Instant::now();
+    assert_eq!(common::close(cap).0, LEAN_RS_OK);
+    let close_took = closing.elapsed();
+    assert!(
+        !finished.load(std::sync::atomic::Ordering::SeqCst),
+        "close waited for the running call"
+    );
+    let (got, call_took) = running.join().unwrap();
+    assert_eq!(got.unwrap().bits, lcg(ROUNDS));
+    println!("close during a {call_took:?} call returned after {close_took:?}");
+    let (code, _) = command(cap, "ping").unwrap_err();
+    assert_eq!(code, LEAN_RS_SYMBOL_NOT_FOUND);
     wait_no_children();
 }
