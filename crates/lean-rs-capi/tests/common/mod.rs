@@ -16,13 +16,22 @@ pub fn profile_dir() -> PathBuf {
     exe.parent().unwrap().parent().unwrap().to_path_buf()
 }
 
-/// The shipped `lean-rs-worker-child`, built fresh for this profile: another package's binary
-/// is not built for this package's tests, and a stale one could speak an older protocol.
+/// The shipped `lean-rs-worker-child` of this profile. A workspace test run builds it (for
+/// `lean-rs-worker`'s own tests) before any test starts, so it is used as found; only when it
+/// is missing (this package's tests alone) is it built here, since another package's binary
+/// is not built for this package's tests. Never rebuilding a present one keeps this from
+/// replacing the binary while `lean-rs-worker`'s tests run it. After changing
+/// `lean-rs-worker`, rebuild it (`cargo build -p lean-rs-worker --bin lean-rs-worker-child`)
+/// before running only these tests.
 pub fn worker_child() -> PathBuf {
     static CHILD: OnceLock<PathBuf> = OnceLock::new();
     CHILD
         .get_or_init(|| {
             let dir = profile_dir();
+            let child = dir.join("lean-rs-worker-child");
+            if child.is_file() {
+                return child;
+            }
             let mut cargo = Command::new(env!("CARGO"));
             cargo.args([
                 "build",
@@ -49,7 +58,6 @@ pub fn worker_child() -> PathBuf {
                 status.success(),
                 "cargo build of lean-rs-worker-child failed"
             );
-            let child = dir.join("lean-rs-worker-child");
             assert!(
                 child.is_file(),
                 "{} missing after the build",
