@@ -37,8 +37,8 @@ pub use discovery::{
 pub use fingerprint::{SupportVerdict, SysrootKind, ToolchainFingerprint};
 pub use lake::{
     BuiltLeanCapability, CargoLeanCapability, LakeBuild, LakeTarget, LeanModuleDescriptor,
-    LeanModuleDiscoveryDiagnostic, LeanModuleSet, LeanModuleSetFingerprint, build_lake_target,
-    build_lake_target_quiet, discover_lake_modules,
+    LeanModuleDiscoveryDiagnostic, LeanModuleHeader, LeanModuleSet, LeanModuleSetFingerprint,
+    build_lake_target, build_lake_target_quiet, discover_lake_modules, read_module_header,
 };
 pub use link::{
     INTEROP_CALLBACK_HELPERS, emit_interop_callback_exports, emit_lean_link_directives,

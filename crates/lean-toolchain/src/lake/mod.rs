@@ -8,6 +8,7 @@ mod modules;
 mod names;
 mod signature;
 
+pub use crate::native::LeanModuleHeader;
 pub use build::{LakeBuild, LakeTarget, build_lake_target, build_lake_target_quiet};
 pub use capability::{BuiltLeanCapability, CargoLeanCapability, screaming_snake};
 #[doc(hidden)]
@@ -19,7 +20,7 @@ pub use manifest::{
 };
 pub use modules::{
     LeanModuleDescriptor, LeanModuleDiscoveryDiagnostic, LeanModuleSet, LeanModuleSetFingerprint,
-    discover_lake_modules, resolve_lake_root,
+    discover_lake_modules, read_module_header, resolve_lake_root,
 };
 pub use names::{
     NamePart, NamingConvention, mangle_component, mangle_name, mangle_parts, validate_module_name,

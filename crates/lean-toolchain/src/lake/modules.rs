@@ -10,7 +10,8 @@ use sha2::{Digest, Sha256};
 use super::lakefile::{Glob, Lakefile};
 use super::names::validate_module_name;
 use crate::diagnostics::one_line;
-use crate::digest::{MAX_SCANNED_FILES, hash_entry, hex, sha256_file};
+use crate::digest::{MAX_SCANNED_FILES, hash_entry, hex, read_bounded, sha256_file};
+use crate::native::{LeanModuleHeader, SOURCE_LIMIT, parse_header};
 
 /// One Lean source module of a Lake project.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -111,6 +112,17 @@ pub enum LeanModuleDiscoveryDiagnostic {
         /// Why it is invalid.
         detail: String,
     },
+    /// A source file's import header could not be read.
+    #[error(
+        "lean-toolchain: cannot read the import header of {}: {detail}; fix the `prelude`/`import` lines at the top of the file",
+        path.display()
+    )]
+    MalformedHeader {
+        /// The source file.
+        path: PathBuf,
+        /// What is malformed.
+        detail: String,
+    },
     /// A filesystem operation failed.
     #[error("lean-toolchain: I/O error at {}: {detail}; check the path and its permissions", path.display())]
     Io {
@@ -128,6 +140,25 @@ impl LeanModuleDiscoveryDiagnostic {
             detail: one_line(&error.to_string()),
         }
     }
+}
+
+/// Reads the import header of the Lean source file `source`: `module`, `prelude` and the
+/// imported modules in order (`Init` first unless the file is a `prelude`). Only the header
+/// is parsed; the file must be UTF-8 and at most 16 MiB.
+pub fn read_module_header(
+    source: &Path,
+) -> Result<LeanModuleHeader, LeanModuleDiscoveryDiagnostic> {
+    let bytes = read_bounded(source, SOURCE_LIMIT)
+        .map_err(|e| LeanModuleDiscoveryDiagnostic::io(source, e))?;
+    let text =
+        String::from_utf8(bytes).map_err(|_| LeanModuleDiscoveryDiagnostic::MalformedHeader {
+            path: source.to_path_buf(),
+            detail: "the file is not UTF-8".to_owned(),
+        })?;
+    parse_header(&text).map_err(|detail| LeanModuleDiscoveryDiagnostic::MalformedHeader {
+        path: source.to_path_buf(),
+        detail: one_line(&detail),
+    })
 }
 
 /// Finds the Lake project at `root` (or `root/lean`): the directory holding a lakefile.

@@ -6,9 +6,9 @@
 //! `meta` and `all` modifiers of the module system). Comments are skipped; the first other
 //! token ends the header.
 
-/// What a module's header says.
-#[derive(Debug, Clone, PartialEq, Eq, Default)]
-pub(crate) struct ModuleHeader {
+/// What a module's import header says (read by [`read_module_header`](crate::lake::read_module_header)).
+#[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize)]
+pub struct LeanModuleHeader {
     /// `module`: the file takes part in the module system.
     pub is_module: bool,
     /// `prelude`: the file does not import `Init` implicitly.
@@ -18,9 +18,9 @@ pub(crate) struct ModuleHeader {
 }
 
 /// Parses the header of `text`. An error names what is malformed, in one line.
-pub(crate) fn parse_header(text: &str) -> Result<ModuleHeader, String> {
+pub(crate) fn parse_header(text: &str) -> Result<LeanModuleHeader, String> {
     let mut tokens = Tokens { text, pos: 0 };
-    let mut header = ModuleHeader::default();
+    let mut header = LeanModuleHeader::default();
     let mut pending_modifier = false;
     while let Some(token) = tokens.next()? {
         match token {

@@ -31,7 +31,8 @@ use crate::lake::{
 use crate::process::{RunError, run_bounded};
 use crate::version::{LeanVersionReport, parse_version_line};
 
-pub(crate) use header::{ModuleHeader, parse_header};
+pub use header::LeanModuleHeader;
+pub(crate) use header::parse_header;
 
 /// The import-header reader on `text`: `(module, prelude, imports)`. The fuzz harness's
 /// entry point; not public API.
@@ -70,7 +71,7 @@ const STEP_TIMEOUT: Duration = Duration::from_secs(600);
 /// Output kept from one tool run.
 const OUTPUT_LIMIT: u64 = 1024 * 1024;
 /// Largest source file read.
-const SOURCE_LIMIT: u64 = 16 * 1024 * 1024;
+pub(crate) const SOURCE_LIMIT: u64 = 16 * 1024 * 1024;
 /// Largest C file read back (for the initializer check).
 const C_LIMIT: u64 = 256 * 1024 * 1024;
 /// Most lines of a tool's messages kept in an error.
@@ -371,7 +372,7 @@ struct ModulePlan {
     file: PathBuf,
     source_root: PathBuf,
     lib: String,
-    header: ModuleHeader,
+    header: LeanModuleHeader,
     source_digest: String,
 }
 
