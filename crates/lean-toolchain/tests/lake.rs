@@ -392,3 +392,41 @@ fn builds_a_real_lake_project() {
             .cache_hit
     );
 }
+
+#[test]
+fn reads_module_headers_of_real_fixture_sources_and_refuses_bad_ones() {
+    let worker = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../fixtures/prelude-world/worker");
+    let root =
+        lean_toolchain::read_module_header(&worker.join("LeanRsWorkerFixture.lean")).unwrap();
+    assert!(root.is_prelude);
+    assert_eq!(
+        root.imports,
+        [
+            "LeanRsWorkerFixture.Metadata",
+            "LeanRsWorkerFixture.Protocol",
+            "LeanRsWorkerFixture.Stream",
+            "LeanRsWorkerFixture.Stress"
+        ]
+    );
+    let stream =
+        lean_toolchain::read_module_header(&worker.join("LeanRsWorkerFixture/Stream.lean"))
+            .unwrap();
+    assert_eq!(stream.imports, ["LeanRsPrelude"]);
+
+    let dir = tempfile::tempdir().unwrap();
+    let bad = dir.path().join("Bad.lean");
+    fs::write(&bad, "prelude\nimport\n").unwrap();
+    assert!(matches!(
+        lean_toolchain::read_module_header(&bad),
+        Err(LeanModuleDiscoveryDiagnostic::MalformedHeader { path, .. }) if path == bad
+    ));
+    fs::write(&bad, [0xff_u8, 0xfe, 0x00]).unwrap();
+    assert!(matches!(
+        lean_toolchain::read_module_header(&bad),
+        Err(LeanModuleDiscoveryDiagnostic::MalformedHeader { .. })
+    ));
+    assert!(matches!(
+        lean_toolchain::read_module_header(&dir.path().join("Missing.lean")),
+        Err(LeanModuleDiscoveryDiagnostic::Io { .. })
+    ));
+}
