@@ -13,6 +13,7 @@
 //! dedicated pipes, so output a Lean export writes to stdout or stderr cannot corrupt it (that
 //! output is kept as a bounded diagnostic tail).
 
+mod capability;
 mod cgroup;
 mod child;
 mod command;
@@ -24,6 +25,7 @@ pub mod __fault {
 mod fault;
 mod launcher;
 mod observe;
+mod planner;
 mod pool;
 mod protocol;
 mod remote;
@@ -31,6 +33,7 @@ mod slurm;
 mod value;
 mod worker;
 
+pub use capability::{LeanWorkerMetadataExpectation, LeanWorkerRestartPolicy};
 pub use child::run_worker_child;
 pub use command::{
     LeanWorkerCommitBuffer, LeanWorkerJsonCommand, LeanWorkerRowSink, LeanWorkerStreamingCommand,
@@ -47,6 +50,10 @@ pub use launcher::{
 pub use observe::{
     LeanWorkerDiagnostic, LeanWorkerDiagnosticSink, LeanWorkerDiagnosticSource,
     LeanWorkerProgressEvent, LeanWorkerProgressSink, LeanWorkerSeverity, LeanWorkerStreamObservers,
+};
+pub use planner::{
+    LeanWorkerCapabilitySpec, LeanWorkerImportPlan, LeanWorkerImportPlanner, LeanWorkerModuleWork,
+    LeanWorkerPlanDiagnostic, LeanWorkerPlannedBatch,
 };
 pub use pool::{
     LeanWorkerLease, LeanWorkerPool, LeanWorkerPoolConfig, LeanWorkerPoolSnapshot,

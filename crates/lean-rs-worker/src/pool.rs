@@ -1,19 +1,35 @@
 //! A bounded pool of workers (local children or scheduler-placed ones), leased by session key.
 
 use std::collections::BTreeMap;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::sync::{Arc, Condvar, Mutex, MutexGuard, PoisonError};
 use std::time::{Duration, Instant};
+
+use serde::{Deserialize, Serialize};
 
 use crate::error::{LeanWorkerError, LeanWorkerRestartReason, LeanWorkerResult};
 use crate::launcher::LeanWorkerPlacement;
 use crate::worker::{LeanWorker, LeanWorkerCapability, LeanWorkerConfig};
 
 /// What makes a warm worker reusable for a piece of work: the capabilities it has open, in
-/// order. (Import sets and metadata expectations join it with the host-session adapter.)
-#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+/// order, and the facts the design keys session reuse by (Lake project root, import set,
+/// capability metadata expectation, toolchain and protocol fingerprint, restart-policy class).
+/// Two keys are compatible only when every fact is equal; the pool opens the manifests and
+/// treats the other facts as opaque. [`LeanWorkerImportPlanner`](crate::LeanWorkerImportPlanner)
+/// fills them in for each planned batch.
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 pub struct LeanWorkerSessionKey {
     manifests: Vec<PathBuf>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    lake_root: Option<PathBuf>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    imports: Vec<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    metadata: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    fingerprint: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    restart_class: Option<String>,
 }
 
 impl LeanWorkerSessionKey {
@@ -21,7 +37,81 @@ impl LeanWorkerSessionKey {
     pub fn new(manifests: impl IntoIterator<Item = impl Into<PathBuf>>) -> Self {
         Self {
             manifests: manifests.into_iter().map(Into::into).collect(),
+            lake_root: None,
+            imports: Vec::new(),
+            metadata: None,
+            fingerprint: None,
+            restart_class: None,
         }
+    }
+
+    /// The Lake project the session's work comes from.
+    #[must_use]
+    pub fn with_lake_root(mut self, root: impl Into<PathBuf>) -> Self {
+        self.lake_root = Some(root.into());
+        self
+    }
+
+    /// The modules the session imports (kept sorted and without duplicates, so the order
+    /// of a header does not split sessions).
+    #[must_use]
+    pub fn with_imports(mut self, imports: impl IntoIterator<Item = impl Into<String>>) -> Self {
+        let mut imports: Vec<String> = imports.into_iter().map(Into::into).collect();
+        imports.sort();
+        imports.dedup();
+        self.imports = imports;
+        self
+    }
+
+    /// The capability metadata the session expects, as opaque text (e.g. canonical JSON).
+    #[must_use]
+    pub fn with_metadata_expectation(mut self, metadata: impl Into<String>) -> Self {
+        self.metadata = Some(metadata.into());
+        self
+    }
+
+    /// The Lean toolchain and worker protocol the session was planned for.
+    #[must_use]
+    pub fn with_fingerprint(mut self, fingerprint: impl Into<String>) -> Self {
+        self.fingerprint = Some(fingerprint.into());
+        self
+    }
+
+    /// The restart-policy class of the session's workers.
+    #[must_use]
+    pub fn with_restart_class(mut self, class: impl Into<String>) -> Self {
+        self.restart_class = Some(class.into());
+        self
+    }
+
+    /// The capability manifests, in opening order.
+    pub fn manifests(&self) -> &[PathBuf] {
+        &self.manifests
+    }
+
+    /// The Lake project root, when recorded.
+    pub fn lake_root(&self) -> Option<&Path> {
+        self.lake_root.as_deref()
+    }
+
+    /// The import set (sorted).
+    pub fn imports(&self) -> &[String] {
+        &self.imports
+    }
+
+    /// The metadata expectation, when recorded.
+    pub fn metadata_expectation(&self) -> Option<&str> {
+        self.metadata.as_deref()
+    }
+
+    /// The toolchain and protocol fingerprint, when recorded.
+    pub fn fingerprint(&self) -> Option<&str> {
+        self.fingerprint.as_deref()
+    }
+
+    /// The restart-policy class, when recorded.
+    pub fn restart_class(&self) -> Option<&str> {
+        self.restart_class.as_deref()
     }
 }
 
