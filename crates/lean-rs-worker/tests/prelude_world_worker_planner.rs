@@ -1,7 +1,8 @@
 //! Prelude world, import-set planning end to end: the worker fixture package planned into
 //! batches, each batch run through one pool lease with its session key, against the naive path
 //! that opens the capability in a fresh worker per module. Both run the same per-module command
-//! on the natively built worker fixture; the planned path starts one child per batch.
+//! on the natively built worker fixture; the planned path starts one child per batch (3), the
+//! naive one a child per module (7).
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
 mod common;
@@ -38,8 +39,9 @@ fn prelude_world_worker_planner_runs_each_batch_through_one_pool_lease() {
     let mut planner = LeanWorkerImportPlanner::new();
     planner.add_lake_project(&spec, &fixture, None).unwrap();
     let plan = planner.plan();
-    assert_eq!(plan.batches().len(), 2);
-    assert_eq!(plan.module_count(), 5);
+    // Seven modules in three import sets.
+    assert_eq!(plan.batches().len(), 3);
+    assert_eq!(plan.module_count(), 7);
 
     // Naive: one worker, and one capability open, per module.
     let mut naive = Vec::new();
@@ -74,15 +76,15 @@ fn prelude_world_worker_planner_runs_each_batch_through_one_pool_lease() {
         .collect();
     assert_eq!(naive, expected);
     assert_eq!(leased, expected);
-    assert_eq!(naive_children, 5);
+    assert_eq!(naive_children, 7);
     let snapshot = pool.snapshot();
-    assert_eq!(snapshot.started, 2, "{snapshot:?}");
+    assert_eq!(snapshot.started, 3, "{snapshot:?}");
     assert_eq!(snapshot.failures, 0);
 
     // Leasing a batch's key again finds its warm worker: no new child.
     let last = plan.batches().last().unwrap();
     drop(pool.lease(last.session_key()).unwrap());
-    assert_eq!(pool.snapshot().started, 2);
+    assert_eq!(pool.snapshot().started, 3);
     drop(pool);
     common::assert_no_children_left();
 }

@@ -62,29 +62,30 @@ fn the_worker_fixture_package_plans_into_one_batch_per_import_set() {
     let added = planner
         .add_lake_project(&spec, fixtures().join("worker"), None)
         .unwrap();
-    assert_eq!(added, 5);
+    assert_eq!(added, 7);
     let plan = planner.plan();
-    assert_eq!(plan.module_count(), 5);
+    assert_eq!(plan.module_count(), 7);
+    let module = |m: &str| format!("LeanRsWorkerFixture.{m}");
     assert_eq!(
         names(&plan),
         [
             (
                 vec!["LeanRsPrelude".to_owned()],
-                vec![
-                    "LeanRsWorkerFixture.Metadata".to_owned(),
-                    "LeanRsWorkerFixture.Protocol".to_owned(),
-                    "LeanRsWorkerFixture.Stream".to_owned(),
-                    "LeanRsWorkerFixture.Stress".to_owned()
-                ]
+                ["Json", "Metadata", "Protocol", "Stream", "Stress"]
+                    .map(module)
+                    .to_vec()
             ),
             (
-                vec![
-                    "LeanRsWorkerFixture.Metadata".to_owned(),
-                    "LeanRsWorkerFixture.Protocol".to_owned(),
-                    "LeanRsWorkerFixture.Stream".to_owned(),
-                    "LeanRsWorkerFixture.Stress".to_owned()
-                ],
+                [
+                    "Json", "Metadata", "Observe", "Protocol", "Stream", "Stress"
+                ]
+                .map(module)
+                .to_vec(),
                 vec!["LeanRsWorkerFixture".to_owned()]
+            ),
+            (
+                ["Stream", "Stress"].map(module).to_vec(),
+                vec![module("Observe")]
             ),
         ]
     );
@@ -162,7 +163,7 @@ fn two_packages_and_two_restart_classes_never_share_a_batch() {
         .collect();
     assert_eq!(prelude_only.len(), 3, "{prelude_only:?}");
     assert!(prelude_only.contains(&("decls".into(), "default".into(), 1)));
-    assert!(prelude_only.contains(&("worker".into(), "default".into(), 4)));
+    assert!(prelude_only.contains(&("worker".into(), "default".into(), 5)));
     assert!(prelude_only.contains(&("worker".into(), "requests<=10".into(), 1)));
 }
 

@@ -405,7 +405,9 @@ fn reads_module_headers_of_real_fixture_sources_and_refuses_bad_ones() {
             "LeanRsWorkerFixture.Metadata",
             "LeanRsWorkerFixture.Protocol",
             "LeanRsWorkerFixture.Stream",
-            "LeanRsWorkerFixture.Stress"
+            "LeanRsWorkerFixture.Stress",
+            "LeanRsWorkerFixture.Observe",
+            "LeanRsWorkerFixture.Json"
         ]
     );
     let stream =
