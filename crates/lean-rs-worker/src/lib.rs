@@ -13,6 +13,7 @@
 //! dedicated pipes, so output a Lean export writes to stdout or stderr cannot corrupt it (that
 //! output is kept as a bounded diagnostic tail).
 
+mod array;
 mod capability;
 mod cgroup;
 mod child;
@@ -33,6 +34,11 @@ mod slurm;
 mod value;
 mod worker;
 
+pub use array::{
+    LeanWorkerArrayBatch, LeanWorkerArrayCommand, LeanWorkerArrayModule, LeanWorkerArrayPlan,
+    LeanWorkerArrayReport, LeanWorkerArrayRow, LeanWorkerSlurmArray, read_committed_rows,
+    run_array_task,
+};
 pub use capability::{LeanWorkerMetadataExpectation, LeanWorkerRestartPolicy};
 pub use child::run_worker_child;
 pub use command::{

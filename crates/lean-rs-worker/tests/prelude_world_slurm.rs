@@ -11,7 +11,7 @@
 mod common;
 
 use std::collections::BTreeSet;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::time::{Duration, Instant};
 
@@ -20,6 +20,10 @@ use lean_rs_worker::{
     LeanWorkerLease, LeanWorkerPool, LeanWorkerPoolConfig, LeanWorkerRestartReason,
     LeanWorkerSchedulerKill, LeanWorkerSessionKey, LeanWorkerSignature, LeanWorkerSlurmLauncher,
     LeanWorkerSlurmResources, LeanWorkerType as T, LeanWorkerValue as V,
+};
+use lean_rs_worker::{
+    LeanWorkerArrayCommand, LeanWorkerArrayModule, LeanWorkerArrayPlan, LeanWorkerSlurmArray,
+    read_committed_rows,
 };
 
 /// The environment `scripts/slurm-cluster start` recorded for clients.
@@ -317,4 +321,186 @@ fn prelude_world_slurm_a_launch_the_scheduler_refuses_is_a_spawn_error() {
         }
         other => panic!("{other}"),
     }
+}
+
+/// A generated Lake project of exactly `count` modules (`Sweep` and `Sweep.Pnn.Mnnnn`), found
+/// by lean-toolchain's Lake module discovery (no compilation needed for this sweep).
+fn sweep_modules(root: &Path, count: usize) -> Vec<LeanWorkerArrayModule> {
+    let _ = std::fs::remove_dir_all(root);
+    std::fs::create_dir_all(root.join("Sweep")).unwrap();
+    std::fs::write(
+        root.join("lakefile.toml"),
+        "name = \"sweep\"\n\n[[lean_lib]]\nname = \"Sweep\"\n",
+    )
+    .unwrap();
+    std::fs::write(root.join("Sweep.lean"), "prelude\n-- the sweep's root\n").unwrap();
+    for i in 1..count {
+        let dir = root.join("Sweep").join(format!("P{:02}", i / 100));
+        std::fs::create_dir_all(&dir).unwrap();
+        // Non-ASCII on purpose: Lean's byte count must differ from its character count.
+        let text = format!(
+            "prelude\n-- module {i}: {}\ndef m{i} : Nat := {i}\n",
+            "∀λ→".repeat(i % 5)
+        );
+        std::fs::write(dir.join(format!("M{i:04}.lean")), text).unwrap();
+    }
+    let set = lean_toolchain::discover_lake_modules(root, None).unwrap();
+    set.modules
+        .into_iter()
+        .map(|m| LeanWorkerArrayModule {
+            name: m.name,
+            source: m.source_path,
+        })
+        .collect()
+}
+
+fn sweep_command() -> LeanWorkerArrayCommand {
+    LeanWorkerArrayCommand {
+        manifest: common::manifest(),
+        export: "lean_rs_worker_command".into(),
+        verb: "bytes".into(),
+        with_source: true,
+    }
+}
+
+/// Every committed row is Lean's UTF-8 byte count of the request payload: the module name, a
+/// newline and the source text.
+fn check_rows(plan: &LeanWorkerArrayPlan, results: &Path) -> usize {
+    let rows = read_committed_rows(plan, results).unwrap();
+    let mut checked = 0;
+    for batch in &plan.batches {
+        let Some(rows) = rows.get(&batch.id) else {
+            continue;
+        };
+        assert_eq!(rows.len(), batch.modules.len(), "batch {}", batch.id);
+        for (row, module) in rows.iter().zip(&batch.modules) {
+            let source = std::fs::read_to_string(&module.source).unwrap();
+            assert_eq!(row.module, module.name);
+            assert_eq!(
+                row.reply,
+                format!("ok {}", module.name.len() + 1 + source.len())
+            );
+            checked += 1;
+        }
+    }
+    checked
+}
+
+fn sweep_dir(name: &str) -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .join("../../target/slurm-sweeps")
+        .join(format!("{name}-{}", std::process::id()))
+}
+
+fn array_runner(cluster: &Cluster) -> LeanWorkerSlurmArray {
+    let mut array = LeanWorkerSlurmArray::new(env!("CARGO_BIN_EXE_lean-rs-worker-array-task"))
+        .bin_dir(&cluster.bin)
+        .resources(one_cpu())
+        .timeout(Duration::from_secs(240));
+    for (key, value) in &cluster.env {
+        if key.starts_with("SLURM") || key == "LD_LIBRARY_PATH" {
+            array = array.env(key, value);
+        }
+    }
+    array
+}
+
+#[test]
+#[ignore = "needs the project-local Slurm cluster (scripts/test starts it)"]
+fn prelude_world_slurm_array_runs_a_1000_module_plan_and_resumes_after_a_failed_task() {
+    let cluster = cluster();
+    let dir = sweep_dir("resume");
+    let modules = sweep_modules(&dir.join("project"), 1000);
+    assert_eq!(modules.len(), 1000);
+    let plan = LeanWorkerArrayPlan::chunked(sweep_command(), modules, 100);
+    assert_eq!(plan.batches.len(), 10);
+    // One module's source goes missing: its batch's task fails and must not commit.
+    let victim = plan.batches[4].modules[37].source.clone();
+    let hidden = victim.with_extension("hidden");
+    std::fs::rename(&victim, &hidden).unwrap();
+    let results = dir.join("results");
+    let array = array_runner(&cluster);
+
+    let first = array.run(&plan, &results).unwrap();
+    println!(
+        "slurm array sweep (first, one task failing): {} batches submitted as job {:?} in {:?}",
+        first.submitted.len(),
+        first.job,
+        first.elapsed
+    );
+    assert_eq!(first.submitted.len(), 10);
+    assert_eq!(first.failed, vec![plan.batches[4].id.clone()]);
+    assert_eq!(first.committed.len(), 9);
+    assert_eq!(check_rows(&plan, &results), 900);
+    let stamps = |ids: &[String]| -> Vec<std::time::SystemTime> {
+        ids.iter()
+            .map(|id| {
+                std::fs::metadata(results.join("batches").join(format!("{id}.jsonl")))
+                    .unwrap()
+                    .modified()
+                    .unwrap()
+            })
+            .collect()
+    };
+    let before = stamps(&first.committed);
+
+    // Fixed, re-submitted: only the failed batch runs; committed batches are left alone.
+    std::fs::rename(&hidden, &victim).unwrap();
+    let second = array.run(&plan, &results).unwrap();
+    assert_eq!(second.submitted, vec![plan.batches[4].id.clone()]);
+    assert_eq!(second.skipped, first.committed);
+    assert!(second.failed.is_empty(), "{second:?}");
+    assert_eq!(second.committed.len(), 10);
+    assert_eq!(stamps(&first.committed), before);
+    assert_eq!(check_rows(&plan, &results), 1000);
+
+    // Nothing left: no job at all.
+    let third = array.run(&plan, &results).unwrap();
+    assert!(
+        third.submitted.is_empty() && third.job.is_none(),
+        "{third:?}"
+    );
+    // Another plan cannot reuse these results.
+    let other = LeanWorkerArrayPlan::chunked(sweep_command(), plan.batches[0].modules.clone(), 10);
+    assert!(matches!(
+        array.run(&other, &results),
+        Err(LeanWorkerError::InvalidRequest(_))
+    ));
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[test]
+#[ignore = "needs the project-local Slurm cluster (scripts/test starts it)"]
+fn prelude_world_slurm_array_sweep_and_a_local_pool_commit_the_same_rows() {
+    let cluster = cluster();
+    let dir = sweep_dir("throughput");
+    let modules = sweep_modules(&dir.join("project"), 1000);
+    let plan = LeanWorkerArrayPlan::chunked(sweep_command(), modules, 100);
+
+    let array = array_runner(&cluster);
+    let swept = array.run(&plan, &dir.join("array")).unwrap();
+    assert_eq!(swept.committed.len(), 10, "{swept:?}");
+    assert_eq!(check_rows(&plan, &dir.join("array")), 1000);
+
+    let local_pool = LeanWorkerPool::new(LeanWorkerPoolConfig::new(common::config(), 2));
+    let local = plan.run_local(&local_pool, 2, &dir.join("local")).unwrap();
+    assert_eq!(local.committed.len(), 10, "{local:?}");
+    assert_eq!(check_rows(&plan, &dir.join("local")), 1000);
+    assert_eq!(
+        read_committed_rows(&plan, &dir.join("array")).unwrap(),
+        read_committed_rows(&plan, &dir.join("local")).unwrap()
+    );
+    let rate = |elapsed: Duration| 1000.0 / elapsed.as_secs_f64();
+    println!(
+        "slurm array sweep: 1000 modules, 10 tasks of 100 on {} nodes: {:?} ({:.0} modules/s)",
+        cluster.nodes,
+        swept.elapsed,
+        rate(swept.elapsed)
+    );
+    println!(
+        "slurm local pool, same plan: 2 workers: {:?} ({:.0} modules/s)",
+        local.elapsed,
+        rate(local.elapsed)
+    );
+    let _ = std::fs::remove_dir_all(&dir);
 }
