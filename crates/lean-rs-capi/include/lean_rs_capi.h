@@ -70,11 +70,14 @@
 // Isolated capability: the child's stack overflowed. The next call runs in a fresh child.
 #define LEAN_RS_WORKER_STACK_OVERFLOW 17
 
-// Isolated capability: the child ran out of memory. The next call runs in a fresh child.
+// Isolated capability: the child ran out of memory — Lean's allocator said so, the kernel
+// OOM-killed it at `memory_limit_bytes`, or the RSS watchdog (`rss_watchdog_kib`) killed it;
+// the message says which. The next call runs in a fresh child.
 #define LEAN_RS_WORKER_OUT_OF_MEMORY 18
 
-// Isolated capability: the child was killed by `SIGKILL` (`kill -9`, the kernel's OOM
-// killer). The next call runs in a fresh child.
+// Isolated capability: the child was killed by `SIGKILL` from outside (`kill -9`, or the
+// kernel's OOM killer for a child without `memory_limit_bytes`). The next call runs in a
+// fresh child.
 #define LEAN_RS_WORKER_KILLED 19
 
 // Isolated capability: the child died another way (another signal, an exit of its own, a
@@ -194,6 +197,14 @@ typedef struct {
   // of `liblean_rs_capi` or its parent, else the directory of the host executable or its
   // parent.
   const char *child_path;
+  // Nonzero: run the child in its own memory cgroup limited to this many bytes (Linux,
+  // with a writable cgroup v2 memory controller or v1 memory hierarchy; otherwise the open
+  // fails with `LEAN_RS_WORKER_START_FAILED`). A child OOM-killed at the limit is
+  // `LEAN_RS_WORKER_OUT_OF_MEMORY`.
+  uint64_t memory_limit_bytes;
+  // Nonzero: kill the child when its resident set reaches this many KiB during a call
+  // (sampled every 25 ms): `LEAN_RS_WORKER_OUT_OF_MEMORY`. Needs no cgroup.
+  uint64_t rss_watchdog_kib;
 } LeanRsWorkerOptions;
 
 // One argument of `lean_rs_call`. `kind` says which fields are read: `bits` for

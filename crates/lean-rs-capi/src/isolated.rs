@@ -46,6 +46,10 @@ pub(crate) struct WorkerRequest {
     pub(crate) request_timeout_ms: u32,
     /// `LEAN_ABORT_ON_PANIC=1` in the child.
     pub(crate) abort_on_panic: bool,
+    /// 0: no memory cgroup.
+    pub(crate) memory_limit_bytes: u64,
+    /// 0: no RSS watchdog.
+    pub(crate) rss_watchdog_kib: u64,
 }
 
 /// One isolated capability: its manifest's signatures (for the parent-side check) and the
@@ -97,11 +101,18 @@ pub(crate) fn open(manifest: &Path, request: &WorkerRequest) -> CapiResult<u64> 
             Duration::from_millis(u64::from(ms))
         }
     };
-    let mut config = LeanWorkerConfig::new(LeanWorkerLocalLauncher::new(program))
+    let mut launcher = LeanWorkerLocalLauncher::new(program);
+    if request.memory_limit_bytes > 0 {
+        launcher = launcher.memory_limit_bytes(request.memory_limit_bytes);
+    }
+    let mut config = LeanWorkerConfig::new(launcher)
         .startup_timeout(millis(request.startup_timeout_ms, DEFAULT_STARTUP))
         .request_timeout(millis(request.request_timeout_ms, DEFAULT_REQUEST));
     if request.abort_on_panic {
         config = config.env("LEAN_ABORT_ON_PANIC", "1");
+    }
+    if request.rss_watchdog_kib > 0 {
+        config = config.rss_watchdog_kib(request.rss_watchdog_kib);
     }
     let (worker, capability) = crate::boundary::without_sigpipe(|| {
         let mut worker = LeanWorker::spawn(config)?;

@@ -78,10 +78,13 @@ pub const LEAN_RS_WORKER_START_FAILED: i32 = 15;
 pub const LEAN_RS_WORKER_PANIC: i32 = 16;
 /// Isolated capability: the child's stack overflowed. The next call runs in a fresh child.
 pub const LEAN_RS_WORKER_STACK_OVERFLOW: i32 = 17;
-/// Isolated capability: the child ran out of memory. The next call runs in a fresh child.
+/// Isolated capability: the child ran out of memory — Lean's allocator said so, the kernel
+/// OOM-killed it at `memory_limit_bytes`, or the RSS watchdog (`rss_watchdog_kib`) killed it;
+/// the message says which. The next call runs in a fresh child.
 pub const LEAN_RS_WORKER_OUT_OF_MEMORY: i32 = 18;
-/// Isolated capability: the child was killed by `SIGKILL` (`kill -9`, the kernel's OOM
-/// killer). The next call runs in a fresh child.
+/// Isolated capability: the child was killed by `SIGKILL` from outside (`kill -9`, or the
+/// kernel's OOM killer for a child without `memory_limit_bytes`). The next call runs in a
+/// fresh child.
 pub const LEAN_RS_WORKER_KILLED: i32 = 19;
 /// Isolated capability: the child died another way (another signal, an exit of its own, a
 /// closed pipe); the message says which. The next call runs in a fresh child.

@@ -180,3 +180,36 @@ fn c_abi_error_names_cover_every_code() {
     assert_eq!(name(LEAN_RS_WORKER_PROTOCOL + 1), "unknown");
     assert_eq!(name(-1), "unknown");
 }
+
+#[test]
+fn c_abi_worker_options_layout_is_the_documented_one() {
+    // Hosts without the header (Mojo) write the fields at these offsets.
+    assert_eq!(std::mem::size_of::<LeanRsWorkerOptions>(), 40);
+    assert_eq!(std::mem::offset_of!(LeanRsWorkerOptions, abi_version), 0);
+    assert_eq!(
+        std::mem::offset_of!(LeanRsWorkerOptions, startup_timeout_ms),
+        4
+    );
+    assert_eq!(
+        std::mem::offset_of!(LeanRsWorkerOptions, request_timeout_ms),
+        8
+    );
+    assert_eq!(
+        std::mem::offset_of!(LeanRsWorkerOptions, abort_on_panic),
+        12
+    );
+    assert_eq!(std::mem::offset_of!(LeanRsWorkerOptions, child_path), 16);
+    assert_eq!(
+        std::mem::offset_of!(LeanRsWorkerOptions, memory_limit_bytes),
+        24
+    );
+    assert_eq!(
+        std::mem::offset_of!(LeanRsWorkerOptions, rss_watchdog_kib),
+        32
+    );
+    let options = default_options();
+    assert_eq!(
+        (options.memory_limit_bytes, options.rss_watchdog_kib),
+        (0, 0)
+    );
+}

@@ -80,6 +80,14 @@ pub struct LeanRsWorkerOptions {
     /// of `liblean_rs_capi` or its parent, else the directory of the host executable or its
     /// parent.
     pub child_path: *const c_char,
+    /// Nonzero: run the child in its own memory cgroup limited to this many bytes (Linux,
+    /// with a writable cgroup v2 memory controller or v1 memory hierarchy; otherwise the open
+    /// fails with `LEAN_RS_WORKER_START_FAILED`). A child OOM-killed at the limit is
+    /// `LEAN_RS_WORKER_OUT_OF_MEMORY`.
+    pub memory_limit_bytes: u64,
+    /// Nonzero: kill the child when its resident set reaches this many KiB during a call
+    /// (sampled every 25 ms): `LEAN_RS_WORKER_OUT_OF_MEMORY`. Needs no cgroup.
+    pub rss_watchdog_kib: u64,
 }
 
 /// One argument of `lean_rs_call`. `kind` says which fields are read: `bits` for
@@ -556,6 +564,8 @@ pub unsafe extern "C" fn lean_rs_worker_options_default(options: *mut LeanRsWork
             request_timeout_ms: 0,
             abort_on_panic: 0,
             child_path: ptr::null(),
+            memory_limit_bytes: 0,
+            rss_watchdog_kib: 0,
         });
     }
 }
@@ -591,6 +601,8 @@ unsafe fn read_worker_options(options: *const LeanRsWorkerOptions) -> CapiResult
     request.startup_timeout_ms = o.startup_timeout_ms;
     request.request_timeout_ms = o.request_timeout_ms;
     request.abort_on_panic = o.abort_on_panic != 0;
+    request.memory_limit_bytes = o.memory_limit_bytes;
+    request.rss_watchdog_kib = o.rss_watchdog_kib;
     Ok(request)
 }
 

@@ -8,7 +8,8 @@
 #
 # The test that runs this file replaces the @…@ placeholders with paths and numbers.
 # Struct offsets: LeanRsWorkerOptions {abi_version 0, startup_timeout_ms 4,
-# request_timeout_ms 8, abort_on_panic 12, child_path 16}; LeanRsArg/LeanRsValue {kind 0,
+# request_timeout_ms 8, abort_on_panic 12, child_path 16, memory_limit_bytes 24,
+# rss_watchdog_kib 32}, 40 bytes; LeanRsArg/LeanRsValue {kind 0,
 # bits 8, real 16, data 24, len 32}, 40 bytes; LeanRsError {code 0, message_len 4, message 8}.
 from std.ffi import OwnedDLHandle
 from std.memory import alloc
@@ -29,7 +30,7 @@ def main() raises:
     var child = String("@CHILD@\0")
     var iterations = @ITERATIONS@
 
-    var opts = alloc[UInt8](24)
+    var opts = alloc[UInt8](40)
     lib.call["lean_rs_worker_options_default", NoneType](opts)
     (opts + 4).bitcast[UInt32]()[] = 20000  # startup_timeout_ms
     (opts + 8).bitcast[UInt32]()[] = 20000  # request_timeout_ms
