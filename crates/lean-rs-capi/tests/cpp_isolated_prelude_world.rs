@@ -1,9 +1,9 @@
 //! Tier 1, prelude world: a C++ program (g++, SIGPIPE at its default action) uses the C ABI's
 //! worker mode. It opens the natively compiled worker fixture as an isolated capability and,
 //! through the same `lean_rs_call`, gets a typed `LEAN_RS_WORKER_*` code for a Lean panic
-//! (`LEAN_ABORT_ON_PANIC`), a stack overflow, a child killed with SIGKILL while idle, and a
-//! runaway call past its deadline — each followed by a successful call in a fresh child, in
-//! the same host process. Then it initializes Lean in-process and calls the shapes capability
+//! (`LEAN_ABORT_ON_PANIC`), a stack overflow, a child killed with SIGKILL while idle, a child
+//! OOM-killed at its memory cgroup's limit, and a runaway call past its deadline — each
+//! followed by a successful call in a fresh child, in the same host process. Then it initializes Lean in-process and calls the shapes capability
 //! as before. The program runs twice; its summary line and figures (a warm isolated round
 //! trip, the first call after a crash) are printed.
 
@@ -40,8 +40,7 @@ fn cpp_isolated_prelude_world_crashing_exports_come_back_as_codes_and_the_host_k
             "run {run}: {:?}\n{stdout}\n{stderr}",
             out.status
         );
-        let expected =
-            "cpp-isolated ok=5 panic=1 stack_overflow=1 killed=1 timeout=1 in_process=1 failures=0";
+        let expected = "cpp-isolated ok=7 panic=1 stack_overflow=1 killed=1 out_of_memory=1 timeout=1 in_process=1 failures=0";
         assert!(stdout.contains(expected), "run {run}: {stdout}\n{stderr}");
         println!("run {run} ({:?}):\n{}", start.elapsed(), stdout.trim());
     }

@@ -3,7 +3,8 @@
 //! sent, Lean's `IO` errors, a Lean panic without `abort_on_panic` (Lean's default value, the
 //! child lives on), bounded arguments, NULL pointers and bad payloads refused in the host,
 //! calls from several threads on one handle and on two, the child found through
-//! `$LEAN_RS_WORKER_CHILD` unless the host names one, and close (also during a running call).
+//! `$LEAN_RS_WORKER_CHILD` unless the host names one, the RSS watchdog, and close (also during
+//! a running call).
 //! Lean is never initialized in this process.
 
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
@@ -25,6 +26,14 @@ fn open_fixture() -> u64 {
 
 /// Opens the worker fixture isolated, with `child` as `child_path` (NULL when `None`).
 fn try_open(child: Option<&CString>) -> Result<u64, (i32, String)> {
+    try_open_with(child, |_| {})
+}
+
+/// [`try_open`] with the options adjusted by `adjust` first.
+fn try_open_with(
+    child: Option<&CString>,
+    adjust: impl FnOnce(&mut LeanRsWorkerOptions),
+) -> Result<u64, (i32, String)> {
     let manifest = CString::new(common::worker_manifest().to_str().unwrap()).unwrap();
     let mut options = std::mem::MaybeUninit::<LeanRsWorkerOptions>::uninit();
     // SAFETY: writes a full struct.
@@ -34,6 +43,7 @@ fn try_open(child: Option<&CString>) -> Result<u64, (i32, String)> {
     options.child_path = child.map_or(std::ptr::null(), |c| c.as_ptr());
     options.startup_timeout_ms = 20_000;
     options.request_timeout_ms = 20_000;
+    adjust(&mut options);
     let mut handle = 0;
     let mut err = new_error();
     // SAFETY: valid strings, options and out-pointers; `child` outlives the call.
@@ -333,5 +343,45 @@ fn prelude_world_capi_isolated_close_during_a_call_lets_the_call_finish() {
     println!("close during a {call_took:?} call returned after {close_took:?}");
     let (code, _) = command(cap, "ping").unwrap_err();
     assert_eq!(code, LEAN_RS_SYMBOL_NOT_FOUND);
+    wait_no_children();
+}
+
+/// The resident set of process `pid`, in KiB.
+fn rss_kib(pid: i32) -> u64 {
+    let status = std::fs::read_to_string(format!("/proc/{pid}/status")).unwrap();
+    status
+        .lines()
+        .find_map(|line| line.strip_prefix("VmRSS:"))
+        .and_then(|rest| rest.split_whitespace().next()?.parse().ok())
+        .unwrap()
+}
+
+#[test]
+fn prelude_world_capi_isolated_the_rss_watchdog_is_out_of_memory_and_the_next_call_works() {
+    let probe = open_fixture();
+    let children = common::children();
+    assert_eq!(children.len(), 1);
+    let ceiling = rss_kib(children[0]) + 128 * 1024;
+    assert_eq!(common::close(probe).0, LEAN_RS_OK);
+    wait_no_children();
+    let child = CString::new(common::worker_child().to_str().unwrap()).unwrap();
+    let cap = try_open_with(Some(&child), |o| o.rss_watchdog_kib = ceiling).unwrap();
+    let grow = |n: &str| {
+        call(
+            cap,
+            c"lean_rs_worker_grow",
+            &[bytes_arg(LEAN_RS_KIND_NAT, n.as_bytes())],
+            LEAN_RS_KIND_NAT,
+        )
+    };
+    assert_eq!(grow("10000").unwrap().text(), "10000");
+    let (code, text) = grow("200000000").unwrap_err();
+    assert_eq!(code, LEAN_RS_WORKER_OUT_OF_MEMORY, "{text}");
+    assert!(
+        text.contains(&format!("the {ceiling} KiB watchdog ceiling")),
+        "{text}"
+    );
+    assert_eq!(command(cap, "ping").unwrap(), "ok pong");
+    assert_eq!(common::close(cap).0, LEAN_RS_OK);
     wait_no_children();
 }

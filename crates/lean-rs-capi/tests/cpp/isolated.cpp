@@ -1,9 +1,9 @@
 // A C++ host of Lean through the lean-rs C ABI in worker mode: the natively compiled worker
 // fixture opened as an isolated capability (a supervised child process), called with the same
 // lean_rs_call as an in-process capability. Exports that panic (LEAN_ABORT_ON_PANIC), overflow
-// the stack, run away, and a child killed with SIGKILL while idle each come back as a typed
-// LEAN_RS_WORKER_* code, and the next call works — in this one host process, whose SIGPIPE
-// keeps its default action. Then the same process initializes Lean in-process and calls the
+// the stack, outgrow a memory cgroup, run away, and a child killed with SIGKILL while idle
+// each come back as a typed LEAN_RS_WORKER_* code, and the next call works — in this one host
+// process, whose SIGPIPE keeps its default action. Then the same process initializes Lean in-process and calls the
 // shapes capability there, as before.
 //
 // usage: isolated <worker fixture manifest> <worker child binary> <shapes manifest>
@@ -212,6 +212,26 @@ int main(int argc, char **argv) {
                       LEAN_RS_KIND_STRING | LEAN_RS_KIND_IO, LEAN_RS_WORKER_KILLED, "SIGKILL");
   ok += ping(worker);
 
+  // Another isolated capability whose child runs in a 256 MiB memory cgroup: growth within
+  // the limit is fine, growth past it is an OOM kill reported as such, and the next call runs.
+  int ooms = 0;
+  {
+    LeanRsWorkerOptions capped_options = options;
+    capped_options.memory_limit_bytes = 256ull << 20;
+    uint64_t capped = 0;
+    code = lean_rs_capability_open_isolated(worker_manifest, &capped_options, &capped, &err);
+    if (code != LEAN_RS_OK) {
+      fail("open capped", code, err);
+      return 1;
+    }
+    ok += call_text(capped, "lean_rs_worker_grow", text_arg(LEAN_RS_KIND_NAT, "10000"),
+                    LEAN_RS_KIND_NAT, "10000");
+    ooms += call_fails(capped, "lean_rs_worker_grow", text_arg(LEAN_RS_KIND_NAT, "200000000"),
+                       LEAN_RS_KIND_NAT, LEAN_RS_WORKER_OUT_OF_MEMORY, "cgroup limit");
+    ok += ping(capped);
+    if ((code = lean_rs_capability_close(capped, &err)) != LEAN_RS_OK) fail("close capped", code, err);
+  }
+
   // A second isolated capability (its own child) with a short deadline: a runaway call is
   // killed at the deadline, and the handle keeps working. No child_path this time: the
   // library finds the child beside itself (in Cargo's layout, in the parent of its `deps`).
@@ -291,8 +311,8 @@ int main(int argc, char **argv) {
   std::printf("figures: isolated_ping_us=%lld first_call_after_crash_us=%lld\n", ping_us,
               restart_us);
   std::printf(
-      "cpp-isolated ok=%d panic=%d stack_overflow=%d killed=%d timeout=%d in_process=%d "
-      "failures=%d\n",
-      ok, panics, overflows, kills, timeouts, inprocess, g_failures);
+      "cpp-isolated ok=%d panic=%d stack_overflow=%d killed=%d out_of_memory=%d timeout=%d "
+      "in_process=%d failures=%d\n",
+      ok, panics, overflows, kills, ooms, timeouts, inprocess, g_failures);
   return g_failures == 0 ? 0 : 1;
 }
