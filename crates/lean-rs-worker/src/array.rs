@@ -22,6 +22,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::error::{LeanWorkerError, LeanWorkerResult, bound};
 use crate::launcher::LeanWorkerLocalLauncher;
+use crate::planner::LeanWorkerImportPlan;
 use crate::pool::{LeanWorkerPool, LeanWorkerSessionKey};
 use crate::slurm::LeanWorkerSlurmResources;
 use crate::value::{LeanWorkerSignature, LeanWorkerType, LeanWorkerValue};
@@ -98,6 +99,49 @@ impl LeanWorkerArrayPlan {
             })
             .collect();
         Self { command, batches }
+    }
+
+    /// An array plan from the import-set planner's batches: each planned batch (one import
+    /// set, one session key) becomes array tasks of at most `modules_per_task` modules, with
+    /// ids from the planned batch's fingerprint (stable while its modules and sources are).
+    /// Every planned batch must be for `command`'s capability manifest.
+    pub fn from_import_plan(
+        command: LeanWorkerArrayCommand,
+        plan: &LeanWorkerImportPlan,
+        modules_per_task: usize,
+    ) -> LeanWorkerResult<Self> {
+        // The planner keeps canonical paths; compare the files, not their spellings.
+        let same_file = |a: &Path, b: &Path| {
+            a == b || matches!((fs::canonicalize(a), fs::canonicalize(b)), (Ok(x), Ok(y)) if x == y)
+        };
+        let mut batches = Vec::new();
+        for planned in plan.batches() {
+            if !same_file(planned.capability().manifest(), &command.manifest) {
+                return Err(LeanWorkerError::InvalidRequest(bound(format!(
+                    "a planned batch is for {}, the array command for {}",
+                    planned.capability().manifest().display(),
+                    command.manifest.display()
+                ))));
+            }
+            let stem: String = planned.fingerprint().chars().take(16).collect();
+            for (chunk, modules) in planned
+                .modules()
+                .chunks(modules_per_task.max(1))
+                .enumerate()
+            {
+                batches.push(LeanWorkerArrayBatch {
+                    id: format!("{stem}-{chunk:04}"),
+                    modules: modules
+                        .iter()
+                        .map(|work| LeanWorkerArrayModule {
+                            name: work.module().to_owned(),
+                            source: work.source_path().to_path_buf(),
+                        })
+                        .collect(),
+                });
+            }
+        }
+        Ok(Self { command, batches })
     }
 
     /// Runs the batches not yet committed in `results` on a local pool instead of a job

@@ -25,6 +25,7 @@ use lean_rs_worker::{
     LeanWorkerArrayCommand, LeanWorkerArrayModule, LeanWorkerArrayPlan, LeanWorkerSlurmArray,
     read_committed_rows,
 };
+use lean_rs_worker::{LeanWorkerCapabilitySpec, LeanWorkerImportPlanner};
 
 /// The environment `scripts/slurm-cluster start` recorded for clients.
 struct Cluster {
@@ -410,9 +411,19 @@ fn array_runner(cluster: &Cluster) -> LeanWorkerSlurmArray {
 fn prelude_world_slurm_array_runs_a_1000_module_plan_and_resumes_after_a_failed_task() {
     let cluster = cluster();
     let dir = sweep_dir("resume");
-    let modules = sweep_modules(&dir.join("project"), 1000);
-    assert_eq!(modules.len(), 1000);
-    let plan = LeanWorkerArrayPlan::chunked(sweep_command(), modules, 100);
+    let project = dir.join("project");
+    assert_eq!(sweep_modules(&project, 1000).len(), 1000);
+    // The import-set planner groups the modules (one import set here); the array cuts its
+    // batch into tasks of 100.
+    let mut planner = LeanWorkerImportPlanner::new();
+    let spec = LeanWorkerCapabilitySpec::from_manifest(common::manifest()).unwrap();
+    assert_eq!(
+        planner.add_lake_project(&spec, &project, None).unwrap(),
+        1000
+    );
+    let import_plan = planner.plan();
+    assert_eq!(import_plan.batches().len(), 1);
+    let plan = LeanWorkerArrayPlan::from_import_plan(sweep_command(), &import_plan, 100).unwrap();
     assert_eq!(plan.batches.len(), 10);
     // One module's source goes missing: its batch's task fails and must not commit.
     let victim = plan.batches[4].modules[37].source.clone();
