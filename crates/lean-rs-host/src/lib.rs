@@ -44,6 +44,8 @@ pub mod process {
 
 #[doc(hidden)]
 pub mod __stand_in {
-    //! Test support: the shim contract, for the stand-in's table check.
+    //! Test support: the shim contract, for the stand-in's table check, and the stand-in's
+    //! build (for this crate's tests and the worker's session-adapter tests).
     pub use crate::host::contract::{Contract, ContractRow, HOST_ABI_TABLE, HostContract};
+    pub use crate::host::stand_in::{build_library, source};
 }

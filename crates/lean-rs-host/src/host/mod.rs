@@ -10,6 +10,7 @@ pub mod pool;
 pub mod process;
 pub mod progress;
 pub mod session;
+pub(crate) mod stand_in;
 #[doc(hidden)]
 pub mod wire;
 

@@ -4,9 +4,7 @@
 //! `.lean-rs/native` with `lean-rs build-native`).
 #![allow(dead_code, clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
-use std::hash::{Hash, Hasher};
 use std::path::{Path, PathBuf};
-use std::process::Command;
 
 use lean_rs::LeanRuntime;
 use lean_rs_host::LeanHost;
@@ -32,7 +30,7 @@ fn crate_dir() -> &'static Path {
 
 /// The stand-in's C source.
 pub fn source() -> PathBuf {
-    crate_dir().join("stand-in/lean_rs_host_stand_in.c")
+    lean_rs_host::__stand_in::source()
 }
 
 /// Builds (once per source digest) and returns the stand-in shim library.
@@ -42,48 +40,8 @@ pub fn library() -> PathBuf {
 
 /// The stand-in built with extra C flags (e.g. `-DLEAN_RS_HOST_STAND_IN_STALE`).
 pub fn library_with(defines: &[&str]) -> PathBuf {
-    let src = std::fs::read(source()).unwrap();
-    let include = crate_dir().join("../lean-rs-sys/include");
-    let header = std::fs::read(include.join("lean/lean.h")).unwrap();
-    let mut hasher = std::collections::hash_map::DefaultHasher::new();
-    src.hash(&mut hasher);
-    header.hash(&mut hasher);
-    defines.hash(&mut hasher);
-    let digest = format!("{:016x}", hasher.finish());
-    let dir = Path::new(env!("CARGO_TARGET_TMPDIR"))
-        .join("lean-rs-host-stand-in")
-        .join(&digest);
-    let out = dir.join("liblean_rs_host_stand_in.so");
-    if out.is_file() {
-        return out;
-    }
-    std::fs::create_dir_all(&dir).unwrap();
-    let lib = Path::new(lean_rs_sys::LEAN_SYSROOT.expect("built against a Lean sysroot"))
-        .join("lib/lean");
-    let tmp = dir.join(format!("tmp-{}.so", std::process::id()));
-    let status = Command::new(std::env::var("CC").unwrap_or_else(|_| "cc".to_owned()))
-        .args([
-            "-O2",
-            "-fPIC",
-            "-shared",
-            "-Wall",
-            "-Werror",
-            "-Wno-unused-parameter",
-            "-I",
-        ])
-        .arg(&include)
-        .args(defines)
-        .arg(source())
-        .arg("-o")
-        .arg(&tmp)
-        .arg(format!("-L{}", lib.display()))
-        .arg("-lleanshared")
-        .arg(format!("-Wl,-rpath,{}", lib.display()))
-        .status()
-        .unwrap();
-    assert!(status.success(), "the stand-in did not compile");
-    std::fs::rename(&tmp, &out).unwrap();
-    out
+    lean_rs_host::__stand_in::build_library(defines, Path::new(env!("CARGO_TARGET_TMPDIR")))
+        .unwrap_or_else(|e| panic!("{e}"))
 }
 
 /// The runtime.
