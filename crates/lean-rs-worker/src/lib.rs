@@ -30,6 +30,7 @@ mod planner;
 mod pool;
 mod protocol;
 mod remote;
+mod session;
 mod slurm;
 mod value;
 mod worker;
@@ -54,7 +55,7 @@ pub use launcher::{
     LeanWorkerPlacement, LeanWorkerTransport, WORKER_CHILD_ENV,
 };
 pub use observe::{
-    LeanWorkerDiagnostic, LeanWorkerDiagnosticSink, LeanWorkerDiagnosticSource,
+    LeanWorkerDiagnostic, LeanWorkerDiagnosticSink, LeanWorkerDiagnosticSource, LeanWorkerPosition,
     LeanWorkerProgressEvent, LeanWorkerProgressSink, LeanWorkerSeverity, LeanWorkerStreamObservers,
 };
 pub use planner::{
@@ -66,6 +67,10 @@ pub use pool::{
     LeanWorkerSessionKey,
 };
 pub use protocol::DEFAULT_MAX_FRAME_BYTES;
+pub use session::{
+    LeanWorkerElabFailure, LeanWorkerElabOptions, LeanWorkerElabResult, LeanWorkerEvidence,
+    LeanWorkerEvidenceStatus, LeanWorkerKernelResult, LeanWorkerSession, LeanWorkerSessionConfig,
+};
 pub use slurm::{LeanWorkerSlurmLauncher, LeanWorkerSlurmResources};
 pub use value::{LeanWorkerSignature, LeanWorkerType, LeanWorkerValue};
 pub use worker::{

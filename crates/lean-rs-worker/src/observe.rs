@@ -49,16 +49,34 @@ pub enum LeanWorkerSeverity {
 }
 
 /// Where a diagnostic came from.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
 pub enum LeanWorkerDiagnosticSource {
-    /// The Lean command emitted it on the diagnostics channel.
+    /// Lean: a command's diagnostics channel, or the elaborator's messages of a worker
+    /// session request.
     Lean,
     /// A line the child process wrote to its stdout or stderr during the stream.
     ChildOutput,
 }
 
-/// One diagnostic of a stream, delivered apart from its rows.
-#[derive(Clone, Debug, PartialEq, Eq)]
+/// A 1-based source position with an optional end, copied from Lean's message.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct LeanWorkerPosition {
+    /// Line, 1-based.
+    pub line: u32,
+    /// Column, 1-based.
+    pub column: u32,
+    /// End line, when recorded.
+    pub end_line: Option<u32>,
+    /// End column, when recorded.
+    pub end_column: Option<u32>,
+}
+
+/// One diagnostic: of a stream (delivered apart from its rows), or a Lean message of a worker
+/// session request.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct LeanWorkerDiagnostic {
     /// Lean's diagnostics channel or the child's own output.
     pub source: LeanWorkerDiagnosticSource,
@@ -68,6 +86,10 @@ pub struct LeanWorkerDiagnostic {
     pub code: Option<String>,
     /// The text (at most 4 KiB; longer text is cut at a UTF-8 boundary).
     pub message: String,
+    /// The file label of a session request's message (`None` on stream channels).
+    pub file_label: Option<String>,
+    /// Where in the source, when Lean recorded it.
+    pub position: Option<LeanWorkerPosition>,
 }
 
 /// One progress report of a stream.

@@ -13,6 +13,9 @@ use std::io::{self, Read, Write};
 
 use serde::{Deserialize, Serialize};
 
+use crate::session::{
+    LeanWorkerElabOptions, LeanWorkerElabResult, LeanWorkerKernelResult, LeanWorkerSessionConfig,
+};
 use crate::value::{LeanWorkerType, LeanWorkerValue};
 
 /// Bumped whenever a frame layout or message changes meaning.
@@ -257,6 +260,37 @@ pub(crate) enum Request {
         /// can deliver every output line of the stream before its summary.
         sync_output: bool,
     },
+    /// Open a host session (closing the child's previous one).
+    SessionOpen { config: LeanWorkerSessionConfig },
+    /// One operation on the open session.
+    Session { session: u64, operation: SessionOp },
+}
+
+/// One operation on an open worker session.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+#[serde(tag = "kind", rename_all = "snake_case", deny_unknown_fields)]
+pub(crate) enum SessionOp {
+    DeclarationKinds {
+        names: Vec<String>,
+    },
+    DeclarationNames,
+    Elaborate {
+        source: String,
+        options: LeanWorkerElabOptions,
+    },
+    KernelCheck {
+        source: String,
+        options: LeanWorkerElabOptions,
+    },
+}
+
+/// What a session operation answers.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case", deny_unknown_fields)]
+pub(crate) enum SessionValue {
+    Strings(Vec<String>),
+    Elab(LeanWorkerElabResult),
+    Kernel(LeanWorkerKernelResult),
 }
 
 /// Child → parent terminal success.
@@ -271,6 +305,12 @@ pub(crate) enum Reply {
     },
     Value {
         value: LeanWorkerValue,
+    },
+    SessionOpened {
+        session: u64,
+    },
+    Session {
+        value: SessionValue,
     },
     StreamDone {
         rows: u64,

@@ -459,6 +459,8 @@ fn deliver_output(
             severity: LeanWorkerSeverity::Info,
             code: None,
             message,
+            file_label: None,
+            position: None,
         };
         sink.diagnostic(counts, limit, &diagnostic)?;
     }
@@ -891,6 +893,8 @@ impl LeanWorker {
                                 .code
                                 .map(|code| cut(&code, PHASE_LIMIT).to_owned()),
                             message: cut(&diagnostic.message, DIAGNOSTIC_LIMIT).to_owned(),
+                            file_label: None,
+                            position: None,
                         };
                         if let Err(message) = sink.diagnostic(&mut counts, limit, &diagnostic) {
                             observer_panic = Some(message);
@@ -965,6 +969,31 @@ impl LeanWorker {
                 other => return Err(self.violation(format!("unexpected {other:?} frame"))),
             }
         }
+    }
+
+    /// One session-adapter request: the child must be alive (a session does not outlive its
+    /// child), the deadline is the request timeout.
+    pub(crate) fn session_exchange(
+        &mut self,
+        request: &Request,
+        operation: &str,
+    ) -> LeanWorkerResult<Reply> {
+        if matches!(request, Request::SessionOpen { .. }) {
+            self.ensure_live()?;
+        }
+        let timeout = self.config.request_timeout;
+        Ok(self
+            .exchange(request, operation, Sink::None, None, timeout)?
+            .0)
+    }
+
+    /// A reply of the wrong kind is a protocol violation.
+    pub(crate) fn answered_wrongly(
+        &mut self,
+        operation: &str,
+        answer: &dyn std::fmt::Debug,
+    ) -> LeanWorkerError {
+        self.violation(format!("{operation} answered with {answer:?}"))
     }
 
     /// Kills a child over the RSS watchdog ceiling and reports it.

@@ -10,6 +10,7 @@
 
 mod call;
 mod fds;
+mod session;
 
 use std::fs::File;
 use std::io::{BufWriter, Write};
@@ -261,6 +262,7 @@ fn serve(
     slot: &Arc<StreamSlot>,
 ) -> ExitCode {
     let mut capabilities: Vec<LeanModule<'static, 'static>> = Vec::new();
+    let mut sessions = session::ChildSessions::new();
     while let Ok(inbound) = requests.recv() {
         let (id, request) = match inbound {
             Inbound::Request(id, request) => (id, request),
@@ -279,7 +281,15 @@ fn serve(
             }
         };
         let outcome = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
-            handle(runtime, &mut capabilities, id, request, out, slot)
+            handle(
+                runtime,
+                &mut capabilities,
+                &mut sessions,
+                id,
+                request,
+                out,
+                slot,
+            )
         }))
         .unwrap_or_else(|_| {
             Err((
@@ -288,7 +298,18 @@ fn serve(
             ))
         });
         let sent = match outcome {
-            Ok(reply) => out.send(FrameKind::Reply, id, &reply),
+            Ok(reply) => match out.send(FrameKind::Reply, id, &reply) {
+                // Too large for one frame: the request fails, the child keeps serving.
+                Err(err) if err.kind() == std::io::ErrorKind::InvalidInput => out.send(
+                    FrameKind::Failure,
+                    id,
+                    &Failure {
+                        code: "lean_rs_worker.reply_too_large".to_owned(),
+                        message: crate::error::bound(err.to_string()),
+                    },
+                ),
+                other => other,
+            },
             Err((code, message)) => out.send(
                 FrameKind::Failure,
                 id,
@@ -321,6 +342,7 @@ fn capability<'a>(
 fn handle(
     runtime: &'static LeanRuntime,
     capabilities: &mut Vec<LeanModule<'static, 'static>>,
+    sessions: &mut session::ChildSessions,
     id: u64,
     request: Request,
     out: &Arc<Out>,
@@ -373,6 +395,12 @@ fn handle(
             )?;
             Ok(Reply::Value { value })
         }
+        Request::SessionOpen { config } => Ok(Reply::SessionOpened {
+            session: sessions.open(runtime, &config)?,
+        }),
+        Request::Session { session, operation } => Ok(Reply::Session {
+            value: sessions.run(session, operation)?,
+        }),
         Request::Stream {
             capability: index,
             export,

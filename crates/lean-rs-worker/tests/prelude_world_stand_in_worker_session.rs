@@ -1,0 +1,187 @@
+//! Prelude world, through the STAND-IN host shim library (lean-rs-host's C stand-in over
+//! libleanshared, see docs/architecture/host.md): the worker session adapter. The child hosts a
+//! lean-rs-host `LeanSession` over the natively built `LeanRsDecls` oleans; the parent gets
+//! copied kinds, names, expressions, diagnostics and kernel evidence, and a session does not
+//! outlive its child.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
+mod common;
+
+use std::path::{Path, PathBuf};
+
+use lean_rs_worker::{
+    LeanWorker, LeanWorkerElabOptions, LeanWorkerElabResult, LeanWorkerError,
+    LeanWorkerEvidenceStatus, LeanWorkerKernelResult, LeanWorkerSessionConfig, LeanWorkerSeverity,
+};
+
+fn repo() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../..")
+}
+
+fn olean_dir(package: &str, lib: &str) -> PathBuf {
+    lean_toolchain::native::local_capability_manifest(
+        Path::new(env!("CARGO_MANIFEST_DIR")),
+        package,
+        lib,
+    )
+    .unwrap_or_else(|e| panic!("{e}"))
+    .parent()
+    .unwrap()
+    .join("olean")
+}
+
+fn session_config() -> LeanWorkerSessionConfig {
+    session_importing(&["LeanRsDecls"])
+}
+
+/// A session of the declarations fixture over the stand-in shims, importing `imports`.
+fn session_importing(imports: &[&str]) -> LeanWorkerSessionConfig {
+    let stand_in =
+        lean_rs_host::__stand_in::build_library(&[], Path::new(env!("CARGO_TARGET_TMPDIR")))
+            .unwrap_or_else(|e| panic!("{e}"));
+    LeanWorkerSessionConfig::new(
+        repo().join("fixtures/prelude-world/decls"),
+        imports.iter().copied(),
+    )
+    .shim_library(stand_in)
+    .search_path(olean_dir("lean-rs-prelude", "LeanRsPrelude"))
+    .search_path(olean_dir("lean-rs-decls", "LeanRsDecls"))
+}
+
+fn snippet(name: &str) -> String {
+    std::fs::read_to_string(
+        repo()
+            .join("fixtures/prelude-world/decls/snippets")
+            .join(name),
+    )
+    .unwrap()
+}
+
+#[test]
+fn prelude_world_stand_in_worker_session_answers_with_copied_values() {
+    let mut worker = LeanWorker::spawn(common::config()).unwrap();
+    let mut session = worker.open_session(&session_config()).unwrap();
+
+    let kinds = session
+        .declaration_kinds(&[
+            "LeanRsDecls.double",
+            "LeanRsDecls.double_two",
+            "LeanRsDecls.Color",
+            "LeanRsDecls.nowhere",
+        ])
+        .unwrap();
+    assert_eq!(kinds, ["definition", "theorem", "inductive", "missing"]);
+    let names = session.declaration_names().unwrap();
+    assert!(
+        names.iter().any(|n| n == "LeanRsDecls.double"),
+        "{} names",
+        names.len()
+    );
+    assert!(names.iter().any(|n| n == "LeanRsDecls.Color.rec"));
+
+    let options = LeanWorkerElabOptions {
+        file_label: Some("<term>".into()),
+        ..LeanWorkerElabOptions::default()
+    };
+    let LeanWorkerElabResult::Elaborated { expression } =
+        session.elaborate("LeanRsDecls.double 2", &options).unwrap()
+    else {
+        panic!("did not elaborate");
+    };
+    assert!(
+        expression.starts_with("LeanRsDecls.double (OfNat.ofNat"),
+        "{expression}"
+    );
+    let LeanWorkerElabResult::Failed(failure) = session
+        .elaborate("LeanRsDecls.double LeanRsDecls.Color.red", &options)
+        .unwrap()
+    else {
+        panic!("an ill-typed term elaborated");
+    };
+    let d = &failure.diagnostics[0];
+    assert_eq!(d.severity, LeanWorkerSeverity::Error);
+    assert_eq!(d.file_label.as_deref(), Some("<term>"));
+    assert_eq!(d.position.unwrap().line, 1, "{d:?}");
+
+    let snippet_options = LeanWorkerElabOptions::default();
+    let good = session
+        .kernel_check(&snippet("good_theorem.txt"), &snippet_options)
+        .unwrap();
+    let LeanWorkerKernelResult::Checked(evidence) = good else {
+        panic!("{good:?}");
+    };
+    assert_eq!(evidence.status, LeanWorkerEvidenceStatus::Checked);
+    assert_eq!(
+        (evidence.declared_name.as_str(), evidence.kind.as_str()),
+        ("snippet_and_comm", "theorem")
+    );
+    assert!(!evidence.type_signature.is_empty());
+    let sorry = session
+        .kernel_check(&snippet("sorry.txt"), &snippet_options)
+        .unwrap();
+    assert!(
+        matches!(&sorry, LeanWorkerKernelResult::Checked(e) if e.status == LeanWorkerEvidenceStatus::UsesSorry),
+        "{sorry:?}"
+    );
+    let wrong = session
+        .kernel_check(&snippet("wrong_proof.txt"), &snippet_options)
+        .unwrap();
+    let LeanWorkerKernelResult::ElabFailed(failure) = wrong else {
+        panic!("{wrong:?}");
+    };
+    assert!(
+        failure.diagnostics[0].message.contains("Type mismatch"),
+        "{failure:?}"
+    );
+    assert_eq!(worker.generation(), 1);
+}
+
+#[test]
+fn prelude_world_stand_in_worker_session_a_missing_module_is_leans_error_and_the_child_serves() {
+    let mut worker = LeanWorker::spawn(common::config()).unwrap();
+    let err = worker
+        .open_session(&session_importing(&["LeanRsDecls.Nowhere"]))
+        .unwrap_err();
+    let LeanWorkerError::Lean { message, .. } = &err else {
+        panic!("{err:?}");
+    };
+    assert!(message.contains("LeanRsDecls.Nowhere"), "{message}");
+    let mut session = worker.open_session(&session_config()).unwrap();
+    assert_eq!(
+        session.declaration_kinds(&["LeanRsDecls.double"]).unwrap(),
+        ["definition"]
+    );
+    assert_eq!(worker.generation(), 1);
+}
+
+#[test]
+fn prelude_world_stand_in_worker_session_ends_with_its_child() {
+    let mut worker = LeanWorker::spawn(common::config()).unwrap();
+    let config = session_config();
+    let mut session = worker.open_session(&config).unwrap();
+    assert_eq!(
+        session.declaration_kinds(&["LeanRsDecls.double"]).unwrap(),
+        ["definition"]
+    );
+    assert_eq!(common::kill_children(), 1);
+    let err = session
+        .declaration_kinds(&["LeanRsDecls.double"])
+        .unwrap_err();
+    assert!(err.fatal().is_some(), "the child's death: {err:?}");
+    let err = session
+        .declaration_kinds(&["LeanRsDecls.double"])
+        .unwrap_err();
+    assert!(
+        matches!(&err, LeanWorkerError::InvalidRequest(m) if m.contains("open a new one")),
+        "{err:?}"
+    );
+    // A new session in the replacement child answers again.
+    let mut session = worker.open_session(&config).unwrap();
+    assert_eq!(
+        session.declaration_kinds(&["LeanRsDecls.double"]).unwrap(),
+        ["definition"]
+    );
+    assert_eq!(worker.generation(), 2);
+    drop(worker);
+    common::assert_no_children_left();
+}
