@@ -9,6 +9,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::error::{LeanWorkerError, LeanWorkerRestartReason, LeanWorkerResult};
 use crate::launcher::LeanWorkerPlacement;
+use crate::session::{LeanWorkerSession, LeanWorkerSessionConfig};
 use crate::worker::{LeanWorker, LeanWorkerCapability, LeanWorkerConfig};
 
 /// What makes a warm worker reusable for a piece of work: the capabilities it has open, in
@@ -30,6 +31,8 @@ pub struct LeanWorkerSessionKey {
     fingerprint: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     restart_class: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    host_session: Option<LeanWorkerSessionConfig>,
 }
 
 impl LeanWorkerSessionKey {
@@ -42,7 +45,22 @@ impl LeanWorkerSessionKey {
             metadata: None,
             fingerprint: None,
             restart_class: None,
+            host_session: None,
         }
+    }
+
+    /// A host session the pool opens in each worker it starts for this key (after the
+    /// capabilities), so a warm worker's imported environment serves every lease of the key;
+    /// [`LeanWorkerLease::session`] hands it out.
+    #[must_use]
+    pub fn with_host_session(mut self, config: LeanWorkerSessionConfig) -> Self {
+        self.host_session = Some(config);
+        self
+    }
+
+    /// The host session of the key, when it has one.
+    pub fn host_session(&self) -> Option<&LeanWorkerSessionConfig> {
+        self.host_session.as_ref()
     }
 
     /// The Lake project the session's work comes from.
@@ -173,6 +191,8 @@ struct Warm {
     key: LeanWorkerSessionKey,
     capabilities: Vec<LeanWorkerCapability>,
     idle_since: Instant,
+    /// The key's host session in the current child: (session id, child generation).
+    session: Option<(u64, u64)>,
 }
 
 #[derive(Default)]
@@ -190,6 +210,7 @@ struct State {
     started: u64,
     policy_restarts: u64,
     failures: u64,
+    sessions_opened: u64,
 }
 
 struct Shared {
@@ -238,6 +259,9 @@ pub struct LeanWorkerPoolSnapshot {
     pub policy_restarts: u64,
     /// Leases returned with a dead child (it was dropped, not reused).
     pub failures: u64,
+    /// Host sessions the pool opened (at a child's start, or for a lease whose child was
+    /// replaced): imports, where reuse is the point.
+    pub sessions_opened: u64,
     /// Known total RSS of the children in KiB (idle workers sampled now, leased ones when
     /// leased); `None` when no sample was available.
     pub known_child_rss_kib: Option<u64>,
@@ -344,11 +368,20 @@ impl LeanWorkerPool {
             .iter()
             .map(|manifest| worker.open_capability(manifest))
             .collect::<LeanWorkerResult<Vec<_>>>()?;
+        let session = match &key.host_session {
+            Some(config) => {
+                let handle = worker.open_session(config)?.handle();
+                self.shared.lock().sessions_opened += 1;
+                Some(handle)
+            }
+            None => None,
+        };
         Ok(Warm {
             worker,
             key: key.clone(),
             capabilities,
             idle_since: Instant::now(),
+            session,
         })
     }
 
@@ -437,6 +470,7 @@ impl LeanWorkerPool {
             started: state.started,
             policy_restarts: state.policy_restarts,
             failures: state.failures,
+            sessions_opened: state.sessions_opened,
             known_child_rss_kib: Self::known_rss(&state),
             placements: state
                 .idle
@@ -477,6 +511,43 @@ impl LeanWorkerLease {
             .as_mut()
             .expect("a lease holds its worker until dropped")
             .worker
+    }
+
+    /// The host session of the lease's key, open in the leased child: the one the pool opened
+    /// when it started the child, or, when that child was replaced since (a crash, a timeout,
+    /// a policy cycle), a new one opened now. A key without
+    /// [`with_host_session`](LeanWorkerSessionKey::with_host_session) is
+    /// [`LeanWorkerError::InvalidRequest`].
+    ///
+    /// # Panics
+    /// Never: the lease holds its worker until it is dropped.
+    #[allow(clippy::expect_used)]
+    pub fn session(&mut self) -> LeanWorkerResult<LeanWorkerSession<'_>> {
+        // `warm` is `Some` from construction until `Drop` (see `worker`): this cannot fire.
+        let warm = self
+            .warm
+            .as_mut()
+            .expect("a lease holds its worker until dropped");
+        let Some(config) = warm.key.host_session.clone() else {
+            return Err(LeanWorkerError::InvalidRequest(
+                "this lease's session key has no host session".into(),
+            ));
+        };
+        // Still open: the same child, and no other session opened in it since.
+        let current = warm.session.filter(|handle| {
+            warm.worker.is_alive()
+                && handle.1 == warm.worker.generation()
+                && warm.worker.open_session == Some(*handle)
+        });
+        let (id, generation) = if let Some(handle) = current {
+            handle
+        } else {
+            let handle = warm.worker.open_session(&config)?.handle();
+            self.pool.shared.lock().sessions_opened += 1;
+            warm.session = Some(handle);
+            handle
+        };
+        Ok(LeanWorkerSession::resume(&mut warm.worker, id, generation))
     }
 
     /// The capabilities of the session key, in key order.

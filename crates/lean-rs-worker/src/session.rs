@@ -144,9 +144,10 @@ pub enum LeanWorkerKernelResult {
 
 /// A host session in the worker child, borrowed from its [`LeanWorker`].
 ///
-/// It lives as long as the child that imported it: when that child is replaced (a crash, a
-/// timeout, a cancelled call, a cycle) the session is gone, and every method answers
-/// [`LeanWorkerError::InvalidRequest`] until a new one is opened.
+/// It lives as long as the child that imported it, and until another session is opened in that
+/// child: when the child is replaced (a crash, a timeout, a cancelled call, a cycle) the
+/// session is gone, and every method answers [`LeanWorkerError::InvalidRequest`] until a new
+/// one is opened.
 #[derive(Debug)]
 pub struct LeanWorkerSession<'w> {
     worker: &'w mut LeanWorker,
@@ -165,14 +166,36 @@ impl LeanWorker {
         let request = Request::SessionOpen {
             config: config.clone(),
         };
+        // The child closes its previous session before importing.
+        self.open_session = None;
         match self.session_exchange(&request, "open session")? {
-            Reply::SessionOpened { session } => Ok(LeanWorkerSession {
-                generation: self.generation(),
-                worker: self,
-                id: session,
-            }),
+            Reply::SessionOpened { session } => {
+                let generation = self.generation();
+                self.open_session = Some((session, generation));
+                Ok(LeanWorkerSession {
+                    generation,
+                    worker: self,
+                    id: session,
+                })
+            }
             other => Err(self.answered_wrongly("open session", &other)),
         }
+    }
+}
+
+impl<'w> LeanWorkerSession<'w> {
+    /// Session `id` of child generation `generation` of `worker` (checked at each request).
+    pub(crate) fn resume(worker: &'w mut LeanWorker, id: u64, generation: u64) -> Self {
+        Self {
+            worker,
+            id,
+            generation,
+        }
+    }
+
+    /// (session id, child generation), to resume the session later.
+    pub(crate) fn handle(&self) -> (u64, u64) {
+        (self.id, self.generation)
     }
 }
 
@@ -181,6 +204,11 @@ impl LeanWorkerSession<'_> {
         if !self.worker.is_alive() || self.worker.generation() != self.generation {
             return Err(LeanWorkerError::InvalidRequest(
                 "this worker session ended with the child that hosted it; open a new one".into(),
+            ));
+        }
+        if self.worker.open_session != Some(self.handle()) {
+            return Err(LeanWorkerError::InvalidRequest(
+                "another session was opened in this worker since; open this one again".into(),
             ));
         }
         let request = Request::Session {

@@ -404,6 +404,8 @@ pub struct LeanWorker {
     next_request: u64,
     last_metadata: Option<LeanWorkerRuntimeMetadata>,
     last_tail: String,
+    /// The host session open in the child: (session id, child generation).
+    pub(crate) open_session: Option<(u64, u64)>,
 }
 
 impl std::fmt::Debug for LeanWorker {
@@ -506,6 +508,7 @@ impl LeanWorker {
             next_request: 1,
             last_metadata: None,
             last_tail: String::new(),
+            open_session: None,
         };
         worker.start()?;
         Ok(worker)

@@ -185,3 +185,81 @@ fn prelude_world_stand_in_worker_session_ends_with_its_child() {
     drop(worker);
     common::assert_no_children_left();
 }
+
+#[test]
+fn prelude_world_stand_in_worker_session_keys_feed_the_pool() {
+    use lean_rs_worker::{LeanWorkerPool, LeanWorkerPoolConfig, LeanWorkerSessionKey};
+    let pool = LeanWorkerPool::new(LeanWorkerPoolConfig::new(common::config(), 1));
+    let key = LeanWorkerSessionKey::new(Vec::<PathBuf>::new()).with_host_session(session_config());
+    for _ in 0..3 {
+        let mut lease = pool.lease(&key).unwrap();
+        let mut session = lease.session().unwrap();
+        assert_eq!(
+            session.declaration_kinds(&["LeanRsDecls.double"]).unwrap(),
+            ["definition"]
+        );
+    }
+    let snapshot = pool.snapshot();
+    assert_eq!(
+        (snapshot.started, snapshot.sessions_opened),
+        (1, 1),
+        "one child, one import, three leases: {snapshot:?}"
+    );
+
+    // Another session opened on the leased worker closes the key's; the lease reopens it.
+    {
+        let mut lease = pool.lease(&key).unwrap();
+        let mut other = lease.worker().open_session(&session_config()).unwrap();
+        assert_eq!(
+            other
+                .declaration_kinds(&["LeanRsDecls.double_two"])
+                .unwrap(),
+            ["theorem"]
+        );
+        let mut session = lease.session().unwrap();
+        assert_eq!(
+            session.declaration_kinds(&["LeanRsDecls.Color"]).unwrap(),
+            ["inductive"]
+        );
+    }
+    assert_eq!(pool.snapshot().sessions_opened, 2);
+
+    // A child that dies during a lease is dropped; the next lease starts and imports anew.
+    {
+        let mut lease = pool.lease(&key).unwrap();
+        assert_eq!(common::kill_children(), 1);
+        let err = lease
+            .session()
+            .unwrap()
+            .declaration_kinds(&["LeanRsDecls.double"])
+            .unwrap_err();
+        assert!(err.fatal().is_some(), "{err:?}");
+    }
+    let mut lease = pool.lease(&key).unwrap();
+    let mut session = lease.session().unwrap();
+    assert_eq!(
+        session.declaration_kinds(&["LeanRsDecls.double"]).unwrap(),
+        ["definition"]
+    );
+    drop(lease);
+    let snapshot = pool.snapshot();
+    assert_eq!(
+        (
+            snapshot.started,
+            snapshot.sessions_opened,
+            snapshot.failures
+        ),
+        (2, 3, 1)
+    );
+
+    // A key without a host session has none to hand out.
+    let plain = LeanWorkerSessionKey::new(Vec::<PathBuf>::new());
+    let mut lease = pool.lease(&plain).unwrap();
+    assert!(matches!(
+        lease.session(),
+        Err(LeanWorkerError::InvalidRequest(_))
+    ));
+    drop(lease);
+    drop(pool);
+    common::assert_no_children_left();
+}
