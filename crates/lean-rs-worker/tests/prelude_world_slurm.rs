@@ -515,3 +515,62 @@ fn prelude_world_slurm_array_sweep_and_a_local_pool_commit_the_same_rows() {
     );
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+/// min / median / max, for the printed figures.
+fn spread(mut samples: Vec<Duration>) -> String {
+    samples.sort();
+    format!(
+        "min {:?}, median {:?}, max {:?}",
+        samples[0],
+        samples[samples.len() / 2],
+        samples[samples.len() - 1]
+    )
+}
+
+#[test]
+#[ignore = "needs the project-local Slurm cluster (scripts/test starts it)"]
+fn prelude_world_slurm_worker_start_latency_against_a_local_child() {
+    let cluster = cluster();
+    let runs = 8;
+    let measure = |config: &LeanWorkerConfig, slurm: bool| {
+        let (mut total, mut handshake, mut init) = (Vec::new(), Vec::new(), Vec::new());
+        for _ in 0..runs {
+            let started = Instant::now();
+            let mut worker = LeanWorker::spawn(config.clone()).unwrap();
+            let capability = worker.open_capability(common::manifest()).unwrap();
+            assert_eq!(
+                command(&mut worker, &capability, "ping").unwrap(),
+                "ok pong"
+            );
+            total.push(started.elapsed());
+            let metadata = worker.runtime_metadata().unwrap();
+            handshake.push(metadata.startup);
+            init.push(metadata.lean_init);
+            assert_eq!(worker.placement().is_some(), slurm);
+            drop(worker);
+        }
+        (spread(handshake), spread(init), spread(total))
+    };
+    let slurm = measure(&cluster.config(one_cpu()), true);
+    let local = measure(&common::config(), false);
+    println!(
+        "slurm worker start ({runs} runs): srun to verified handshake: {}",
+        slurm.0
+    );
+    println!(
+        "slurm worker start ({runs} runs): Lean init inside: {}",
+        slurm.1
+    );
+    println!(
+        "slurm worker start ({runs} runs): to first reply (open + ping): {}",
+        slurm.2
+    );
+    println!(
+        "slurm local child start ({runs} runs): spawn to verified handshake: {}",
+        local.0
+    );
+    println!(
+        "slurm local child start ({runs} runs): to first reply (open + ping): {}",
+        local.2
+    );
+}
