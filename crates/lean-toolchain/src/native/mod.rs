@@ -45,14 +45,30 @@ pub fn fuzz_parse_header(text: &str) -> Result<(bool, bool, Vec<String>), String
 /// (`scripts/test` runs `lean-rs build-native --out .lean-rs/native`).
 pub const LOCAL_NATIVE_DIR: &str = ".lean-rs/native";
 
+/// Overrides where [`local_capability_manifest`] looks: a directory laid out like
+/// `.lean-rs/native` (e.g. a build of changed fixtures made elsewhere).
+pub const NATIVE_DIR_ENV: &str = "LEAN_RS_NATIVE_DIR";
+
 /// Finds the capability manifest of library `lib` of package `package` in the nearest
-/// `.lean-rs/native` at or above `start`. The error is one line naming the build command.
+/// `.lean-rs/native` at or above `start`, or only in `$LEAN_RS_NATIVE_DIR` when that is set.
+/// The error is one line naming the build command.
 pub fn local_capability_manifest(
     start: &Path,
     package: &str,
     lib: &str,
 ) -> Result<PathBuf, String> {
     let file = format!("{lib}.capability.json");
+    if let Some(dir) = std::env::var_os(NATIVE_DIR_ENV) {
+        let path = Path::new(&dir).join(package).join(&file);
+        return if path.is_file() {
+            Ok(path)
+        } else {
+            Err(format!(
+                "no {} ({NATIVE_DIR_ENV} is set): build it there with `cargo run -p lean-rs-cli -- build-native --include crates/lean-rs-sys/include --out <dir> --core-package lean-rs-prelude <package dir>`",
+                path.display()
+            ))
+        };
+    }
     let found = start
         .ancestors()
         .take(64)
