@@ -9,6 +9,11 @@
 //! that panics, aborts, overflows its stack, is killed, or breaks the protocol becomes a typed
 //! [`LeanWorkerError`]; the parent never crashes, and the next request starts a new child.
 //!
+//! [`LeanWorkerCapabilityBuilder`] checks a capability before any request (artifacts, exports
+//! and their signatures, the handshake, metadata and doctor exports) and opens a worker with
+//! it; [`LeanWorkerImportPlanner`] groups Lake module work into batches a
+//! [`LeanWorkerPool`] lease can serve with one warm session.
+//!
 //! The protocol is private and versioned: length-prefixed frames with a bounded size on two
 //! dedicated pipes, so output a Lean export writes to stdout or stderr cannot corrupt it (that
 //! output is kept as a bounded diagnostic tail).
@@ -40,7 +45,12 @@ pub use array::{
     LeanWorkerArrayReport, LeanWorkerArrayRow, LeanWorkerSlurmArray, read_committed_rows,
     run_array_task,
 };
-pub use capability::{LeanWorkerMetadataExpectation, LeanWorkerRestartPolicy};
+pub use capability::{
+    LeanWorkerBootstrapCheck, LeanWorkerBootstrapCode, LeanWorkerBootstrapError,
+    LeanWorkerBootstrapReport, LeanWorkerCapabilityBuilder, LeanWorkerCapabilityDoctorReport,
+    LeanWorkerCapabilityMetadata, LeanWorkerCapabilityWorker, LeanWorkerDoctorCheck,
+    LeanWorkerHealth, LeanWorkerMetadataExpectation, LeanWorkerRestartPolicy,
+};
 pub use child::run_worker_child;
 pub use command::{
     LeanWorkerCommitBuffer, LeanWorkerJsonCommand, LeanWorkerRowSink, LeanWorkerStreamingCommand,

@@ -1,5 +1,6 @@
 //! Values that cross the process boundary for typed export calls.
 
+use lean_toolchain::lake::{CType, ExportSignature};
 use serde::{Deserialize, Serialize};
 
 /// The Lean type of one argument or result of a typed worker call, as L1 converts it.
@@ -37,6 +38,19 @@ pub enum LeanWorkerType {
 }
 
 impl LeanWorkerType {
+    /// The C type Lean compiles this type to in an export's signature.
+    pub fn c_type(self) -> CType {
+        match self {
+            Self::Bool | Self::U8 => CType::U8,
+            Self::U16 => CType::U16,
+            Self::U32 => CType::U32,
+            Self::U64 => CType::U64,
+            Self::USize => CType::Usize,
+            Self::F64 => CType::F64,
+            Self::Unit | Self::String | Self::Nat | Self::Int | Self::Bytes => CType::Object,
+        }
+    }
+
     /// The Lean spelling, for messages.
     pub fn lean_name(self) -> &'static str {
         match self {
@@ -145,6 +159,20 @@ impl LeanWorkerSignature {
             result,
             io: true,
         }
+    }
+
+    /// The C prototype of an export with this signature, as a capability manifest records it
+    /// (an `IO` action returns its result object; compiled code takes no world argument).
+    pub fn c_signature(&self) -> ExportSignature {
+        let returns = if self.io {
+            CType::Object
+        } else {
+            self.result.c_type()
+        };
+        ExportSignature::new(
+            returns,
+            self.params.iter().map(|p| p.c_type()).collect::<Vec<_>>(),
+        )
     }
 }
 

@@ -17,6 +17,7 @@ use lean_rs::{
     TryFromLean,
 };
 use lean_rs_sys::lean_object;
+use lean_toolchain::lake::CType;
 use num_bigint::{BigInt, BigUint};
 
 use crate::value::{LeanWorkerType, LeanWorkerValue};
@@ -48,18 +49,15 @@ enum CClass {
 }
 
 fn class_of(ty: LeanWorkerType) -> CClass {
-    match ty {
-        LeanWorkerType::Bool | LeanWorkerType::U8 => CClass::U8,
-        LeanWorkerType::U16 => CClass::U16,
-        LeanWorkerType::U32 => CClass::U32,
-        LeanWorkerType::U64 => CClass::U64,
-        LeanWorkerType::USize => CClass::USize,
-        LeanWorkerType::F64 => CClass::F64,
-        LeanWorkerType::Unit
-        | LeanWorkerType::String
-        | LeanWorkerType::Nat
-        | LeanWorkerType::Int
-        | LeanWorkerType::Bytes => CClass::Obj,
+    match ty.c_type() {
+        CType::U8 => CClass::U8,
+        CType::U16 => CClass::U16,
+        CType::U32 => CClass::U32,
+        CType::U64 => CClass::U64,
+        CType::Usize => CClass::USize,
+        CType::F64 => CClass::F64,
+        // No worker type compiles to `float`; an object is the safe reading of anything else.
+        CType::F32 | CType::Object => CClass::Obj,
     }
 }
 
