@@ -60,6 +60,18 @@ enum Commands {
         /// initialization (in a child process that loads the discovered runtime).
         #[arg(long)]
         signals: bool,
+        /// Also check a worker capability by its build manifest (`<Lib>.capability.json`):
+        /// artifacts, exports, the worker child's handshake, the capability opening in it,
+        /// and its metadata and doctor exports when named. Runs `lean-rs-worker-doctor`
+        /// (next to this executable, or `$LEAN_RS_WORKER_DOCTOR`).
+        #[arg(long, value_name = "MANIFEST")]
+        worker: Option<PathBuf>,
+        /// The capability's metadata export (`String -> IO String`, a JSON envelope).
+        #[arg(long, value_name = "EXPORT", requires = "worker")]
+        worker_metadata_export: Option<String>,
+        /// The capability's doctor export (`String -> IO String`, a JSON envelope).
+        #[arg(long, value_name = "EXPORT", requires = "worker")]
+        worker_doctor_export: Option<String>,
     },
     /// Build Lean packages natively, without Lake: oleans and C with the real `lean`,
     /// shared libraries with Lake's names, one capability manifest per library.
@@ -104,7 +116,17 @@ fn main() -> ExitCode {
             json,
             no_smoke,
             signals,
-        } => doctor(json, no_smoke, signals),
+            worker,
+            worker_metadata_export,
+            worker_doctor_export,
+        } => {
+            let worker = worker.map(|manifest| WorkerCheck {
+                manifest,
+                metadata_export: worker_metadata_export,
+                doctor_export: worker_doctor_export,
+            });
+            doctor(json, no_smoke, signals, worker.as_ref())
+        }
         Commands::Signals { library } => {
             let report = signals::run(&library);
             match serde_json::to_string(&report) {
@@ -162,7 +184,17 @@ struct DoctorReport<'a> {
     smoke: Option<SmokeOutcome>,
     #[serde(skip_serializing_if = "Option::is_none")]
     signals: Option<signals::SignalsReport>,
+    /// `lean-rs-worker-doctor --json`'s report, with `--worker`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    worker: Option<serde_json::Value>,
     error: Option<ErrorLine>,
+}
+
+/// What `--worker` asks to check.
+struct WorkerCheck {
+    manifest: PathBuf,
+    metadata_export: Option<String>,
+    doctor_export: Option<String>,
 }
 
 #[derive(Serialize)]
@@ -230,7 +262,12 @@ fn build_native(
     ExitCode::SUCCESS
 }
 
-fn doctor(json: bool, no_smoke: bool, with_signals: bool) -> ExitCode {
+fn doctor(
+    json: bool,
+    no_smoke: bool,
+    with_signals: bool,
+    worker: Option<&WorkerCheck>,
+) -> ExitCode {
     let discovery = lean_toolchain::discover(&DiscoveryInputs::from_env());
     let chosen = discovery.result();
     let mut error = chosen.as_ref().err().map(|d| ErrorLine {
@@ -261,6 +298,7 @@ fn doctor(json: bool, no_smoke: bool, with_signals: bool) -> ExitCode {
         },
         smoke,
         signals: None,
+        worker: None,
         error,
     };
     let mut report = report;
@@ -278,13 +316,39 @@ fn doctor(json: bool, no_smoke: bool, with_signals: bool) -> ExitCode {
             }
         }
     }
+    let worker_text = worker.map(|check| match run_worker_doctor(check, json) {
+        Ok((text, ok)) => {
+            if json {
+                report.worker = serde_json::from_str(&text).ok();
+            }
+            if !ok || (json && report.worker.is_none()) {
+                report.ok = false;
+                report.error.get_or_insert(ErrorLine {
+                    code: "lean_rs_cli.worker_failed",
+                    message: format!(
+                        "lean-rs doctor: the worker capability check of {} failed; see its report above",
+                        check.manifest.display()
+                    ),
+                });
+            }
+            text
+        }
+        Err(e) => {
+            report.ok = false;
+            report.error.get_or_insert(ErrorLine {
+                code: "lean_rs_cli.worker_failed",
+                message: format!("lean-rs doctor: worker capability check: {e}"),
+            });
+            String::new()
+        }
+    });
     if json {
         match serde_json::to_string_pretty(&report) {
             Ok(text) => say!("{text}"),
             Err(e) => esay!("lean-rs doctor: cannot encode the report: {e}"),
         }
     } else {
-        print_human(&report, &discovery);
+        print_human(&report, &discovery, worker_text.as_deref());
         if let Some(r) = &report.signals {
             say!("{}", signals::human(r).trim_end());
         }
@@ -296,7 +360,8 @@ fn doctor(json: bool, no_smoke: bool, with_signals: bool) -> ExitCode {
     ExitCode::SUCCESS
 }
 
-fn print_human(report: &DoctorReport<'_>, discovery: &Discovery) {
+/// The human report; `worker` is `lean-rs-worker-doctor`'s own text, shown before the result.
+fn print_human(report: &DoctorReport<'_>, discovery: &Discovery, worker: Option<&str>) {
     say!("lean-rs doctor");
     say!("supported window: {}", report.supported_window);
     say!("candidates (in discovery order):");
@@ -357,6 +422,9 @@ fn print_human(report: &DoctorReport<'_>, discovery: &Discovery) {
             say!("  FAILED: {e}");
         }
     }
+    if let Some(text) = worker.filter(|t| !t.trim().is_empty()) {
+        say!("{}", text.trim_end());
+    }
     say!("result: {}", if report.ok { "ok" } else { "FAILED" });
 }
 
@@ -401,6 +469,84 @@ fn run_signals(library: &Path) -> Result<signals::SignalsReport, String> {
     match &report.error {
         Some(e) => Err(e.clone()),
         None => Ok(report),
+    }
+}
+
+/// How long the worker capability check may run.
+const WORKER_CHECK_TIMEOUT: Duration = Duration::from_secs(120);
+
+/// `lean-rs-worker-doctor`: `$LEAN_RS_WORKER_DOCTOR`, else beside this executable (or one
+/// directory up, as Cargo lays out test binaries).
+fn worker_doctor_binary() -> Result<PathBuf, String> {
+    if let Some(path) = std::env::var_os("LEAN_RS_WORKER_DOCTOR") {
+        return Ok(PathBuf::from(path));
+    }
+    let exe = std::env::current_exe().map_err(|e| format!("cannot locate this executable: {e}"))?;
+    let name = format!("lean-rs-worker-doctor{}", std::env::consts::EXE_SUFFIX);
+    exe.ancestors()
+        .skip(1)
+        .take(2)
+        .map(|dir| dir.join(&name))
+        .find(|candidate| candidate.is_file())
+        .ok_or_else(|| {
+            format!(
+                "no {name} next to {}; build it (`cargo build -p lean-rs-worker --bins`) or set LEAN_RS_WORKER_DOCTOR",
+                exe.display()
+            )
+        })
+}
+
+/// Runs `lean-rs-worker-doctor` on `check` (`--json` when `json`); its bounded output and
+/// whether every check passed.
+fn run_worker_doctor(check: &WorkerCheck, json: bool) -> Result<(String, bool), String> {
+    let program = worker_doctor_binary()?;
+    let mut command = Command::new(&program);
+    command.arg(&check.manifest);
+    if json {
+        command.arg("--json");
+    }
+    if let Some(export) = &check.metadata_export {
+        command.arg("--metadata-export").arg(export);
+    }
+    if let Some(export) = &check.doctor_export {
+        command.arg("--doctor-export").arg(export);
+    }
+    let mut child = command
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .map_err(|e| format!("cannot start {}: {e}", program.display()))?;
+    let readers = [
+        child.stdout.take().map(drain),
+        child.stderr.take().map(drain),
+    ];
+    let deadline = Instant::now() + WORKER_CHECK_TIMEOUT;
+    let status = loop {
+        match child.try_wait() {
+            Ok(Some(status)) => break status,
+            Ok(None) if Instant::now() > deadline => {
+                // Best effort: it may exit between the two calls.
+                let _ = child.kill();
+                let _ = child.wait();
+                return Err(format!(
+                    "{} gave no answer within {} s",
+                    program.display(),
+                    WORKER_CHECK_TIMEOUT.as_secs()
+                ));
+            }
+            Ok(None) => std::thread::sleep(Duration::from_millis(5)),
+            Err(e) => return Err(format!("waiting for {} failed: {e}", program.display())),
+        }
+    };
+    let [out, err] = readers.map(|r| r.and_then(|h| h.join().ok()).unwrap_or_default());
+    match status.code() {
+        Some(0 | 1) => Ok((out, status.success())),
+        _ => Err(one_line(&format!(
+            "{} ended with {status}: {}",
+            program.display(),
+            err.trim()
+        ))),
     }
 }
 
