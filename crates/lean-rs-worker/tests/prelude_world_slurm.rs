@@ -1,8 +1,9 @@
 //! Prelude world on Slurm: worker children placed by a real Slurm 22.05 (the project-local
 //! cluster `scripts/slurm-cluster` starts: one slurmctld and several slurmd nodes on loopback),
 //! running the natively built worker fixture. Placement across nodes, a pool that keeps serving
-//! when one node's step dies, and the scheduler's own kills (`scancel`, the time limit) as typed
-//! worker exits.
+//! when one node's step dies, the scheduler's own kills (`scancel`, the time limit, preemption,
+//! a node taken down) as typed worker exits, a 1 000-module plan as a resumable job array, and
+//! the start-up and sweep figures of docs/performance.md.
 //!
 //! Ignored by default: `scripts/test` starts the cluster and runs these with
 //! `--run-ignored only -E 'test(/slurm/)'`.
@@ -32,6 +33,8 @@ struct Cluster {
     env: Vec<(String, String)>,
     bin: PathBuf,
     nodes: usize,
+    /// The node of partitions `low` and `high` only (preemption, node failure).
+    spare: String,
 }
 
 fn cluster() -> Cluster {
@@ -59,6 +62,7 @@ fn cluster() -> Cluster {
     Cluster {
         bin: PathBuf::from(get("LEAN_RS_SLURM_BIN")),
         nodes: get("LEAN_RS_SLURM_NODES").parse().unwrap(),
+        spare: get("LEAN_RS_SLURM_SPARE_NODE"),
         env,
     }
 }
@@ -573,4 +577,118 @@ fn prelude_world_slurm_worker_start_latency_against_a_local_child() {
         "slurm local child start ({runs} runs): to first reply (open + ping): {}",
         local.2
     );
+}
+
+/// Runs `program args` of the cluster's client tools after `delay`, on another thread.
+fn later(
+    cluster: &Cluster,
+    delay: Duration,
+    program: &str,
+    args: &[&str],
+) -> std::thread::JoinHandle<bool> {
+    let mut command = Command::new(cluster.bin.join(program));
+    command.args(args).envs(cluster.env.clone());
+    std::thread::spawn(move || {
+        std::thread::sleep(delay);
+        command.status().is_ok_and(|status| status.success())
+    })
+}
+
+#[test]
+#[ignore = "needs the project-local Slurm cluster (scripts/test starts it)"]
+fn prelude_world_slurm_preemption_and_node_failure_are_typed_scheduler_exits() {
+    let cluster = cluster();
+    // The worker runs in the preemptible partition `low`, on the spare node only.
+    let low = LeanWorkerSlurmResources {
+        partition: Some("low".into()),
+        ..one_cpu()
+    };
+    let mut worker = LeanWorker::spawn(cluster.config(low)).unwrap();
+    let capability = worker.open_capability(common::manifest()).unwrap();
+    assert_eq!(
+        command(&mut worker, &capability, "ping").unwrap(),
+        "ok pong"
+    );
+    assert_eq!(
+        worker.placement().unwrap().node,
+        Some(cluster.spare.clone())
+    );
+
+    // A job of the higher-tier partition needs both CPUs of that node: Slurm preempts ours.
+    let boss = later(
+        &cluster,
+        Duration::from_millis(500),
+        "srun",
+        &[
+            "--partition=high",
+            "--ntasks=1",
+            "--cpus-per-task=2",
+            "--mem=100",
+            "true",
+        ],
+    );
+    let err = spin_until_killed(&mut worker, &capability);
+    assert!(boss.join().unwrap(), "the preempting job failed");
+    let exit = err.fatal().unwrap_or_else(|| panic!("{err}"));
+    assert_eq!(
+        exit.kind,
+        LeanWorkerFatalKind::Scheduler(LeanWorkerSchedulerKill::Preempted),
+        "{exit}"
+    );
+
+    // Replaced (a new job on the same node); then the node goes down under it.
+    assert_eq!(
+        command(&mut worker, &capability, "ping").unwrap(),
+        "ok pong"
+    );
+    let node = format!("NodeName={}", cluster.spare);
+    let down = later(
+        &cluster,
+        Duration::from_millis(500),
+        "scontrol",
+        &[
+            "update",
+            &node,
+            "State=DOWN",
+            "Reason=lean-rs-node-failure-test",
+        ],
+    );
+    let err = spin_until_killed(&mut worker, &capability);
+    assert!(
+        down.join().unwrap(),
+        "scontrol could not take the node down"
+    );
+    let exit = err.fatal().unwrap_or_else(|| panic!("{err}"));
+    assert_eq!(
+        exit.kind,
+        LeanWorkerFatalKind::Scheduler(LeanWorkerSchedulerKill::NodeFailure),
+        "{exit}"
+    );
+    drop(worker);
+    // Leave the node serving again (slurmd answers, so it may already be back).
+    let _ = Command::new(cluster.bin.join("scontrol"))
+        .args(["update", &node, "State=RESUME"])
+        .envs(cluster.env.clone())
+        .status();
+    let deadline = Instant::now() + Duration::from_secs(60);
+    while cluster
+        .client(
+            "sinfo",
+            &[
+                "--noheader",
+                "--states=idle",
+                "--nodes",
+                &cluster.spare,
+                "--format=%N",
+            ],
+        )
+        .trim()
+        .is_empty()
+    {
+        assert!(
+            Instant::now() < deadline,
+            "the spare node did not come back"
+        );
+        std::thread::sleep(Duration::from_millis(200));
+    }
 }
