@@ -328,6 +328,20 @@ kind_predicate! {
     lean_is_ref => |t| t == LeanRef;
 }
 
+/// [`lean_object_byte_size`] of a constructor object, read inline: for every tag up to
+/// `LeanMaxCtorTag` the 4.35.0 runtime's function answers the header's `m_cs_sz` (its
+/// disassembly branches on the tag only for closures, arrays and strings), which is the
+/// rounded allocation size under mimalloc and 0 otherwise. Decoders that check a scalar area
+/// per element (boxed `UInt64`s in an `Array`) avoid a call per element.
+///
+/// # Safety
+/// `o` must be a live constructor object (heap, tag at most `LeanMaxCtorTag`).
+#[inline(always)]
+pub unsafe fn lean_ctor_object_byte_size(o: *mut lean_object) -> usize {
+    // SAFETY: a live object's header (caller contract).
+    usize::from(unsafe { (*header(o)).m_cs_sz })
+}
+
 /// Initialises the header of freshly allocated memory as an ST object with count 1.
 ///
 /// With mimalloc (`lean_mimalloc`) `m_cs_sz` was already set by the allocator and is left alone;

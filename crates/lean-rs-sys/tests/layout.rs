@@ -65,6 +65,46 @@ fn mirror_allocated_ctor_matches_header_and_byte_size() {
 }
 
 #[test]
+fn inline_ctor_byte_size_is_the_runtimes_answer() {
+    init_runtime();
+    unsafe {
+        for (objs, scalars) in [
+            (0u32, 0u32),
+            (0, 8),
+            (1, 0),
+            (2, 12),
+            (3, 1),
+            (0, 255),
+            (16, 64),
+        ] {
+            let o = lean_alloc_ctor(0, objs, scalars);
+            for i in 0..objs {
+                lean_ctor_set(o, i, lean_box(0));
+            }
+            assert_eq!(
+                lean_ctor_object_byte_size(o),
+                lean_object_byte_size(o),
+                "{objs} fields, {scalars} scalar bytes"
+            );
+            lean_dec(o);
+        }
+        // Constructors Lean allocates itself: a boxed UInt64 and `some s`.
+        let boxed = lean_box_uint64(u64::MAX);
+        assert_eq!(
+            lean_ctor_object_byte_size(boxed),
+            lean_object_byte_size(boxed)
+        );
+        lean_dec(boxed);
+        let name = lean_mk_string(c"PATH".as_ptr());
+        let opt = lean_io_getenv(name, lean_io_mk_world());
+        assert!(!lean_is_scalar(opt));
+        assert_eq!(lean_ctor_object_byte_size(opt), lean_object_byte_size(opt));
+        lean_dec(opt);
+        lean_dec(name);
+    }
+}
+
+#[test]
 fn string_layout() {
     init_runtime();
     unsafe {

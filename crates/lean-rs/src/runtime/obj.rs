@@ -392,9 +392,9 @@ impl<'lean, 'a> CtorView<'lean, 'a> {
     #[inline]
     fn new(obj: ObjRef<'lean, 'a>, num_objs: usize, measure: bool) -> Self {
         let scalar_capacity = if measure {
-            // SAFETY: a live constructor object; `lean_object_byte_size` reads its allocation
-            // size from the header or the allocator page.
-            let total = unsafe { sys::lean_object_byte_size(obj.as_raw()) };
+            // SAFETY: a live constructor object (caller contract); its allocation size is in
+            // its header.
+            let total = unsafe { sys::lean_ctor_object_byte_size(obj.as_raw()) };
             total.saturating_sub(HEADER_BYTES + FIELD_BYTES * num_objs)
         } else {
             0
