@@ -45,7 +45,13 @@ macro_rules! int_word {
         small_scalar($obj, $lean, <$c>::MAX as usize)? as $c
     };
     (@unbox ctor($boxf:ident, $read:ident), $obj:ident, $lean:literal, $c:ty) => {{
-        boxed_in_ctor($obj, $lean, std::mem::size_of::<$c>())?.$read(0)? as $c
+        if $obj.is_boxed_scalar(std::mem::size_of::<u64>()) {
+            // SAFETY: just checked: a field-less constructor with 8 bytes of scalar area, the
+            // first of which is the boxed word.
+            (unsafe { sys::lean_ctor_get_uint64($obj.as_raw(), 0) }) as $c
+        } else {
+            boxed_in_ctor($obj, $lean, std::mem::size_of::<$c>())?.$read(0)? as $c
+        }
     }};
     ($($ty:ty => $c:ty, $lean:literal, $boxing:ident $(($boxf:ident, $read:ident))?;)*) => {$(
         impl SealedAbi for $ty {}
@@ -54,6 +60,7 @@ macro_rules! int_word {
         }
         impl<'lean> IntoLean<'lean> for $ty {
             #[allow(clippy::cast_sign_loss)]
+            #[inline]
             fn into_lean(self, runtime: &'lean LeanRuntime) -> LeanResult<Obj<'lean>> {
                 int_word!(@box $boxing $(($boxf, $read))?, runtime, self as $c)
             }
@@ -65,6 +72,7 @@ macro_rules! int_word {
         }
         impl<'lean> TryFromLean<'lean> for $ty {
             #[allow(clippy::cast_possible_truncation, clippy::cast_possible_wrap)]
+            #[inline]
             fn try_from_lean(obj: ObjRef<'lean, '_>) -> LeanResult<Self> {
                 let v = int_word!(@unbox $boxing $(($boxf, $read))?, obj, $lean, $c);
                 Ok(v as $ty)
@@ -201,12 +209,13 @@ fn not_boxed(lean_type: &str, e: &LeanError) -> LeanError {
 }
 
 macro_rules! ctor_float {
-    ($($ty:ty, $lean:literal, $boxf:ident, $read:ident;)*) => {$(
+    ($($ty:ty, $lean:literal, $boxf:ident, $read:ident, $get:ident;)*) => {$(
         impl SealedAbi for $ty {}
         impl<'lean> LeanAbi<'lean> for $ty {
             type CRepr = $ty;
         }
         impl<'lean> IntoLean<'lean> for $ty {
+            #[inline]
             fn into_lean(self, runtime: &'lean LeanRuntime) -> LeanResult<Obj<'lean>> {
                 // SAFETY: the runtime is initialized (witnessed by `runtime`); the result is a
                 // fresh owned constructor object.
@@ -218,7 +227,13 @@ macro_rules! ctor_float {
             }
         }
         impl<'lean> TryFromLean<'lean> for $ty {
+            #[inline]
             fn try_from_lean(obj: ObjRef<'lean, '_>) -> LeanResult<Self> {
+                if obj.is_boxed_scalar(std::mem::size_of::<$ty>()) {
+                    // SAFETY: just checked: a field-less constructor whose scalar area holds
+                    // the boxed float.
+                    return Ok(unsafe { sys::$get(obj.as_raw(), 0) });
+                }
                 boxed_in_ctor(obj, $lean, std::mem::size_of::<$ty>())?.$read(0)
             }
             #[inline]
@@ -230,6 +245,6 @@ macro_rules! ctor_float {
 }
 
 ctor_float! {
-    f64, "Float", lean_box_float, f64;
-    f32, "Float32", lean_box_float32, f32;
+    f64, "Float", lean_box_float, f64, lean_ctor_get_float;
+    f32, "Float32", lean_box_float32, f32, lean_ctor_get_float32;
 }

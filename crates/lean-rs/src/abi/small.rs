@@ -29,11 +29,18 @@ fn out_of_range(what: &str, target: &str) -> LeanError {
     ))
 }
 
-/// A `Nat` object as a `u64`, if it is one.
+/// A `Nat` object as a `u64`, if it is one. The scalar case (every `Nat` below 2^63) is
+/// inlined into the caller; big numbers take the out-of-line path.
+#[inline]
 fn nat_to_u64(obj: ObjRef<'_, '_>) -> LeanResult<Option<u64>> {
     if let Some(v) = obj.scalar() {
         return Ok(u64::try_from(v).ok());
     }
+    big_nat_to_u64(obj)
+}
+
+#[inline(never)]
+fn big_nat_to_u64(obj: ObjRef<'_, '_>) -> LeanResult<Option<u64>> {
     if !obj.is_mpz() {
         return Err(LeanError::conversion(format!(
             "expected a Nat, found {}",

@@ -141,6 +141,7 @@ impl<'lean> LeanObject<'lean> {
     /// # Errors
     /// The conversion's own errors (a size over the conversion limits, an unrepresentable
     /// value).
+    #[inline]
     pub fn new<T: IntoLean<'lean>>(runtime: &'lean LeanRuntime, value: T) -> LeanResult<Self> {
         Ok(Self::from_obj(value.into_lean(runtime)?))
     }
@@ -150,6 +151,7 @@ impl<'lean> LeanObject<'lean> {
     ///
     /// # Errors
     /// `lean_rs.conversion` when the value does not have `T`'s shape or does not fit it.
+    #[inline]
     pub fn decode<T: TryFromLean<'lean>>(&self) -> LeanResult<T> {
         T::try_from_lean(self.obj.borrow())
     }

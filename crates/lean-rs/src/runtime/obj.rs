@@ -39,6 +39,7 @@ impl<'lean> Obj<'lean> {
     /// # Safety
     /// `ptr` must be a boxed scalar or a live Lean object owning one reference count that
     /// this handle now owns, created under the initialized runtime `runtime` witnesses.
+    #[inline]
     pub(crate) unsafe fn from_owned_raw(
         runtime: &'lean LeanRuntime,
         ptr: *mut lean_object,
@@ -110,6 +111,7 @@ impl Clone for Obj<'_> {
 }
 
 impl Drop for Obj<'_> {
+    #[inline]
     fn drop(&mut self) {
         // SAFETY: `self` owns exactly one reference, released exactly once here.
         unsafe { sys::lean_dec(self.ptr.as_ptr()) };
@@ -135,6 +137,7 @@ impl<'lean, 'a> ObjRef<'lean, 'a> {
     /// # Safety
     /// `ptr` must be null, a boxed scalar, or a live Lean object kept alive for `'a` by
     /// someone else.
+    #[inline]
     pub(crate) unsafe fn from_borrowed_raw(ptr: *mut lean_object) -> LeanResult<Self> {
         NonNull::new(ptr)
             .map(|ptr| Self {
@@ -145,6 +148,7 @@ impl<'lean, 'a> ObjRef<'lean, 'a> {
     }
 
     /// The raw pointer (borrowed).
+    #[inline]
     pub(crate) fn as_raw(self) -> *mut lean_object {
         self.ptr.as_ptr()
     }
@@ -173,6 +177,25 @@ impl<'lean, 'a> ObjRef<'lean, 'a> {
     /// The boxed scalar's value, or `None` for heap objects.
     pub(crate) fn scalar(self) -> Option<usize> {
         self.is_scalar().then(|| sys::lean_unbox(self.as_raw()))
+    }
+
+    /// Whether this is how Lean boxes a `UInt64`, `USize` or float: constructor #0 with no
+    /// object fields and at least `bytes` bytes of scalar area. Read from the header alone and
+    /// inlined, for decoders that run once per array element; anything else takes the
+    /// checked, error-reporting path ([`Self::expect_ctor`]).
+    #[inline]
+    pub(crate) fn is_boxed_scalar(self, bytes: usize) -> bool {
+        if self.is_scalar() {
+            return false;
+        }
+        let raw = self.as_raw();
+        // SAFETY: a live heap object, of which only the header is read; the size is read only
+        // once the tag says it is a constructor.
+        unsafe {
+            sys::lean_ptr_tag(raw) == 0
+                && sys::lean_ctor_num_objs(raw) == 0
+                && sys::lean_ctor_object_byte_size(raw) >= HEADER_BYTES + bytes
+        }
     }
 
     /// The heap object's kind tag (`lean_ptr_tag`), or `None` for scalars.
@@ -456,6 +479,46 @@ mod tests {
     fn is_shared(obj: &Obj<'_>) -> bool {
         // SAFETY: live heap object owned by `obj`; header read only.
         unsafe { sys::lean_is_shared(obj.as_raw()) }
+    }
+
+    #[test]
+    fn boxed_scalar_fast_path_agrees_with_the_checked_decoder() {
+        use crate::abi::TryFromLean;
+        let runtime = LeanRuntime::init().unwrap();
+        // SAFETY: each object is fresh and owned by the `Obj`; scalar areas are written before
+        // they are read.
+        let (word, short, with_field, tagged) = unsafe {
+            // No scalar area at all (a 4-byte one would round up to the same 16 bytes as a
+            // boxed word: sizes are what the allocation holds, not what was asked for).
+            let short = sys::lean_alloc_ctor(0, 0, 0);
+            let with_field = sys::lean_alloc_ctor(0, 1, 8);
+            sys::lean_ctor_set(with_field, 0, sys::lean_box(0));
+            sys::lean_ctor_set_uint64(with_field, 8, 9);
+            let tagged = sys::lean_alloc_ctor(1, 0, 8);
+            sys::lean_ctor_set_uint64(tagged, 0, 9);
+            (
+                Obj::from_owned_raw(runtime, sys::lean_box_uint64(u64::MAX - 1)),
+                Obj::from_owned_raw(runtime, short),
+                Obj::from_owned_raw(runtime, with_field),
+                Obj::from_owned_raw(runtime, tagged),
+            )
+        };
+        assert!(word.borrow().is_boxed_scalar(8));
+        assert_eq!(u64::try_from_lean(word.borrow()).unwrap(), u64::MAX - 1);
+        // Not a boxed word: too small, a field, another constructor, a scalar, a string.
+        let text = heap_string(runtime);
+        for (obj, what) in [
+            (&short, "no scalar area"),
+            (&with_field, "an object field"),
+            (&tagged, "tag 1"),
+            (&text, "a string"),
+        ] {
+            assert!(!obj.borrow().is_boxed_scalar(8), "{what}");
+            assert!(u64::try_from_lean(obj.borrow()).is_err(), "{what}");
+            assert!(f64::try_from_lean(obj.borrow()).is_err(), "{what}");
+        }
+        assert!(!short.borrow().is_boxed_scalar(1));
+        assert!(!Obj::boxed(runtime, 3).borrow().is_boxed_scalar(8));
     }
 
     #[test]
