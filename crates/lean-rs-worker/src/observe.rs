@@ -199,6 +199,37 @@ struct ProgressEnvelope {
     progress: ProgressFrame,
 }
 
+/// The child's progress coalescing: at most one event per [`PROGRESS_INTERVAL`], always the
+/// first and a phase's last (`current == total`); an event in between waits as the pending one
+/// (a newer one replaces it) until the next send or [`finish`](Self::finish).
+#[derive(Debug, Default)]
+pub(crate) struct ProgressCoalescer {
+    last_sent: Option<std::time::Instant>,
+    pending: Option<ProgressFrame>,
+}
+
+impl ProgressCoalescer {
+    /// The frame to send now, if `frame` is due.
+    pub(crate) fn offer(&mut self, frame: ProgressFrame) -> Option<ProgressFrame> {
+        let due = self
+            .last_sent
+            .is_none_or(|at| at.elapsed() >= PROGRESS_INTERVAL)
+            || frame.total == Some(frame.current);
+        if !due {
+            self.pending = Some(frame);
+            return None;
+        }
+        self.pending = None;
+        self.last_sent = Some(std::time::Instant::now());
+        Some(frame)
+    }
+
+    /// The pending frame, to send before the terminal frame.
+    pub(crate) fn finish(&mut self) -> Option<ProgressFrame> {
+        self.pending.take()
+    }
+}
+
 /// What one callback string is.
 #[derive(Debug, PartialEq, Eq)]
 pub(crate) enum Envelope<'a> {

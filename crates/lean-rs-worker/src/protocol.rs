@@ -260,10 +260,18 @@ pub(crate) enum Request {
         /// can deliver every output line of the stream before its summary.
         sync_output: bool,
     },
-    /// Open a host session (closing the child's previous one).
-    SessionOpen { config: LeanWorkerSessionConfig },
-    /// One operation on the open session.
-    Session { session: u64, operation: SessionOp },
+    /// Open a host session (closing the child's previous one). With `progress`, the child
+    /// sends the import's progress frames before the reply.
+    SessionOpen {
+        config: LeanWorkerSessionConfig,
+        progress: bool,
+    },
+    /// One operation on the open session (`progress` as for `SessionOpen`).
+    Session {
+        session: u64,
+        operation: SessionOp,
+        progress: bool,
+    },
 }
 
 /// One operation on an open worker session.

@@ -11,9 +11,9 @@ use std::path::{Path, PathBuf};
 use serde::{Deserialize, Serialize};
 
 use crate::error::{LeanWorkerError, LeanWorkerResult};
-use crate::observe::LeanWorkerDiagnostic;
+use crate::observe::{LeanWorkerDiagnostic, LeanWorkerProgressSink};
 use crate::protocol::{Reply, Request, SessionOp, SessionValue};
-use crate::worker::LeanWorker;
+use crate::worker::{LeanWorker, LeanWorkerCancellationToken};
 
 /// What a worker session imports, and from where.
 #[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
@@ -148,11 +148,31 @@ pub enum LeanWorkerKernelResult {
 /// child: when the child is replaced (a crash, a timeout, a cancelled call, a cycle) the
 /// session is gone, and every method answers [`LeanWorkerError::InvalidRequest`] until a new
 /// one is opened.
-#[derive(Debug)]
+///
+/// Requests report progress to the sink set with [`with_progress`](Self::with_progress) (the
+/// bulk declaration query and kernel checks report it in lean-rs-host) and watch the token set
+/// with [`with_cancellation`](Self::with_cancellation): a token cancelled before a request
+/// returns [`LeanWorkerError::Cancelled`] without sending it; cancelled during one, the child
+/// is replaced (a request has no boundary to stop at), which ends the session.
 pub struct LeanWorkerSession<'w> {
     worker: &'w mut LeanWorker,
     id: u64,
     generation: u64,
+    // Borrowed, not owned: a session has no drop glue, so its borrow of the worker ends at
+    // its last use.
+    progress: Option<&'w mut dyn LeanWorkerProgressSink>,
+    cancel: Option<&'w LeanWorkerCancellationToken>,
+}
+
+impl std::fmt::Debug for LeanWorkerSession<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("LeanWorkerSession")
+            .field("id", &self.id)
+            .field("generation", &self.generation)
+            .field("progress", &self.progress.is_some())
+            .field("cancel", &self.cancel.is_some())
+            .finish_non_exhaustive()
+    }
 }
 
 impl LeanWorker {
@@ -163,20 +183,28 @@ impl LeanWorker {
         &mut self,
         config: &LeanWorkerSessionConfig,
     ) -> LeanWorkerResult<LeanWorkerSession<'_>> {
+        self.open_session_observed(config, None, None)
+    }
+
+    /// [`open_session`](Self::open_session) reporting the import's progress to `progress` and
+    /// watching `cancel` (cancelled during the import, the child is replaced).
+    pub fn open_session_observed(
+        &mut self,
+        config: &LeanWorkerSessionConfig,
+        progress: Option<&mut dyn LeanWorkerProgressSink>,
+        cancel: Option<&LeanWorkerCancellationToken>,
+    ) -> LeanWorkerResult<LeanWorkerSession<'_>> {
         let request = Request::SessionOpen {
             config: config.clone(),
+            progress: progress.is_some(),
         };
         // The child closes its previous session before importing.
         self.open_session = None;
-        match self.session_exchange(&request, "open session")? {
+        match self.session_exchange(&request, "open session", progress, cancel)? {
             Reply::SessionOpened { session } => {
                 let generation = self.generation();
                 self.open_session = Some((session, generation));
-                Ok(LeanWorkerSession {
-                    generation,
-                    worker: self,
-                    id: session,
-                })
+                Ok(LeanWorkerSession::resume(self, session, generation))
             }
             other => Err(self.answered_wrongly("open session", &other)),
         }
@@ -190,7 +218,23 @@ impl<'w> LeanWorkerSession<'w> {
             worker,
             id,
             generation,
+            progress: None,
+            cancel: None,
         }
+    }
+
+    /// Reports the progress of later requests to `sink`.
+    #[must_use]
+    pub fn with_progress(mut self, sink: &'w mut dyn LeanWorkerProgressSink) -> Self {
+        self.progress = Some(sink);
+        self
+    }
+
+    /// Watches `token` during later requests.
+    #[must_use]
+    pub fn with_cancellation(mut self, token: &'w LeanWorkerCancellationToken) -> Self {
+        self.cancel = Some(token);
+        self
     }
 
     /// (session id, child generation), to resume the session later.
@@ -214,8 +258,16 @@ impl LeanWorkerSession<'_> {
         let request = Request::Session {
             session: self.id,
             operation: op,
+            progress: self.progress.is_some(),
         };
-        match self.worker.session_exchange(&request, operation)? {
+        let progress = self
+            .progress
+            .as_mut()
+            .map(|sink| &mut **sink as &mut dyn LeanWorkerProgressSink);
+        match self
+            .worker
+            .session_exchange(&request, operation, progress, self.cancel)?
+        {
             Reply::Session { value } => Ok(value),
             other => Err(self.worker.answered_wrongly(operation, &other)),
         }

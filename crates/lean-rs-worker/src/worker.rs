@@ -20,8 +20,8 @@ use crate::launcher::{
 };
 use crate::observe::{
     DIAGNOSTIC_LIMIT, DiagnosticFrame, LeanWorkerDiagnostic, LeanWorkerDiagnosticSource,
-    LeanWorkerProgressEvent, LeanWorkerSeverity, LeanWorkerStreamObservers, LineSplitter,
-    OutputLines, PHASE_LIMIT, ProgressFrame, cut,
+    LeanWorkerProgressEvent, LeanWorkerProgressSink, LeanWorkerSeverity, LeanWorkerStreamObservers,
+    LineSplitter, OutputLines, PHASE_LIMIT, ProgressFrame, cut,
 };
 use crate::protocol::{
     self, DEFAULT_MAX_FRAME_BYTES, ENV_MAX_FRAME, ENV_NONCE, Failure, Frame, FrameError, FrameKind,
@@ -420,6 +420,8 @@ impl std::fmt::Debug for LeanWorker {
 
 enum Sink<'a, 'o> {
     None,
+    /// A request without rows that reports progress (a worker session request).
+    Progress(&'a mut dyn LeanWorkerProgressSink),
     Stream {
         on_row: &'a mut dyn FnMut(u64, &str) -> LeanWorkerRowFlow,
         observers: LeanWorkerStreamObservers<'o>,
@@ -785,10 +787,10 @@ impl LeanWorker {
                 && (stopped_by_sink
                     || cancel.is_some_and(LeanWorkerCancellationToken::is_cancelled))
             {
-                if matches!(sink, Sink::None) {
+                if !matches!(sink, Sink::Stream { .. }) {
                     // A call has no row boundary to stop at: only replacing the child stops it.
                     self.discard(LeanWorkerRestartReason::Cancelled);
-                    return Err(LeanWorkerError::Cancelled);
+                    return Err(cancelled(&mut observer_panic));
                 }
                 let _ = protocol::write_frame(&mut live.to_child, FrameKind::Cancel, id, &[], max)
                     .and_then(|()| live.to_child.flush());
@@ -877,7 +879,7 @@ impl LeanWorker {
                     counts.rows += 1;
                 }
                 FrameKind::Diagnostic => {
-                    if matches!(sink, Sink::None) {
+                    if !matches!(sink, Sink::Stream { .. }) {
                         return Err(self
                             .violation("a diagnostic for a request that does not stream".into()));
                     }
@@ -906,10 +908,17 @@ impl LeanWorker {
                     }
                 }
                 FrameKind::Progress => {
-                    let Sink::Stream { observers, .. } = &mut sink else {
-                        return Err(
-                            self.violation("progress for a request that does not stream".into())
-                        );
+                    let on_progress: Option<&mut dyn LeanWorkerProgressSink> = match &mut sink {
+                        Sink::Stream { observers, .. } => match observers.progress.as_mut() {
+                            Some(sink) => Some(&mut **sink),
+                            None => None,
+                        },
+                        Sink::Progress(sink) => Some(&mut **sink),
+                        Sink::None => {
+                            return Err(self.violation(
+                                "progress for a request that does not report it".into(),
+                            ));
+                        }
                     };
                     let progress: ProgressFrame = match serde_json::from_slice(&frame.payload) {
                         Ok(progress) => progress,
@@ -919,7 +928,7 @@ impl LeanWorker {
                     };
                     counts.progress += 1;
                     if let (Some(on_progress), None, None) =
-                        (observers.progress.as_mut(), &observer_panic, cancel_sent)
+                        (on_progress, &observer_panic, cancel_sent)
                     {
                         let event = LeanWorkerProgressEvent {
                             phase: cut(&progress.phase, PHASE_LIMIT).to_owned(),
@@ -980,14 +989,19 @@ impl LeanWorker {
         &mut self,
         request: &Request,
         operation: &str,
+        progress: Option<&mut dyn LeanWorkerProgressSink>,
+        cancel: Option<&LeanWorkerCancellationToken>,
     ) -> LeanWorkerResult<Reply> {
+        if cancel.is_some_and(LeanWorkerCancellationToken::is_cancelled) {
+            // Observed before sending: nothing to stop, the child keeps its session.
+            return Err(LeanWorkerError::Cancelled);
+        }
         if matches!(request, Request::SessionOpen { .. }) {
             self.ensure_live()?;
         }
         let timeout = self.config.request_timeout;
-        Ok(self
-            .exchange(request, operation, Sink::None, None, timeout)?
-            .0)
+        let sink = progress.map_or(Sink::None, Sink::Progress);
+        Ok(self.exchange(request, operation, sink, cancel, timeout)?.0)
     }
 
     /// A reply of the wrong kind is a protocol violation.

@@ -263,3 +263,75 @@ fn prelude_world_stand_in_worker_session_keys_feed_the_pool() {
     drop(pool);
     common::assert_no_children_left();
 }
+
+#[test]
+fn prelude_world_stand_in_worker_session_reports_progress_and_cancels_by_replacing_the_child() {
+    use lean_rs_worker::{
+        LeanWorkerCancellationToken, LeanWorkerProgressEvent, LeanWorkerRestartReason,
+    };
+    let mut worker = LeanWorker::spawn(common::config()).unwrap();
+    // A token cancelled before the request: nothing is sent, nothing is replaced.
+    let cancelled = LeanWorkerCancellationToken::new();
+    cancelled.cancel();
+    let err = worker
+        .open_session_observed(&session_config(), None, Some(&cancelled))
+        .unwrap_err();
+    assert_eq!(err, LeanWorkerError::Cancelled);
+    assert!(worker.is_alive());
+
+    let mut imports = Vec::<LeanWorkerProgressEvent>::new();
+    let mut on_import = |e: &LeanWorkerProgressEvent| imports.push(e.clone());
+    worker
+        .open_session_observed(&session_config(), Some(&mut on_import), None)
+        .unwrap();
+    assert!(!imports.is_empty(), "the import reports progress");
+    assert!(
+        imports.iter().all(|e| e.phase == "session_import"),
+        "{imports:?}"
+    );
+
+    let names: Vec<String> = (0..40).map(|i| format!("LeanRsDecls.nowhere{i}")).collect();
+    let names: Vec<&str> = names.iter().map(String::as_str).collect();
+    let mut events = Vec::<LeanWorkerProgressEvent>::new();
+    let mut on_progress = |e: &LeanWorkerProgressEvent| events.push(e.clone());
+    let mut session = worker
+        .open_session(&session_config())
+        .unwrap()
+        .with_progress(&mut on_progress);
+    assert_eq!(
+        session.declaration_kinds(&names).unwrap(),
+        vec!["missing"; 40]
+    );
+    let last = events.last().expect("the bulk query reports progress");
+    assert_eq!((last.current, last.total), (40, Some(40)), "{events:?}");
+    assert!(events.windows(2).all(|w| w[0].current < w[1].current));
+    assert_eq!(worker.generation(), 1);
+
+    // Cancelled during a request (here by its own progress sink): the child is replaced and
+    // the session is gone.
+    let token = LeanWorkerCancellationToken::new();
+    let mut cancel_on_progress = |_: &LeanWorkerProgressEvent| token.cancel();
+    let mut session = worker
+        .open_session(&session_config())
+        .unwrap()
+        .with_progress(&mut cancel_on_progress)
+        .with_cancellation(&token);
+    assert_eq!(
+        session.declaration_kinds(&names).unwrap_err(),
+        LeanWorkerError::Cancelled
+    );
+    assert!(matches!(
+        session.declaration_kinds(&names),
+        Err(LeanWorkerError::InvalidRequest(_))
+    ));
+    let mut session = worker.open_session(&session_config()).unwrap();
+    assert_eq!(
+        session.declaration_kinds(&["LeanRsDecls.double"]).unwrap(),
+        ["definition"]
+    );
+    assert_eq!(worker.generation(), 2);
+    assert_eq!(
+        worker.restarts().last().map(|r| r.reason.clone()),
+        Some(LeanWorkerRestartReason::Cancelled)
+    );
+}

@@ -25,7 +25,7 @@ use lean_rs::{
     LeanModule, LeanRuntime, LeanStringEvent,
 };
 
-use crate::observe::{self, Envelope, ProgressFrame};
+use crate::observe::{self, Envelope, ProgressCoalescer, ProgressFrame};
 use crate::protocol::{
     self, DEFAULT_MAX_FRAME_BYTES, ENV_FDS, ENV_MAX_FRAME, ENV_NONCE, Failure, FrameKind,
     Handshake, MAGIC, MIN_MAX_FRAME_BYTES, PROTOCOL_VERSION, Reply, Request,
@@ -43,7 +43,7 @@ const EXIT_SETUP: u8 = 2;
 const EXIT_PROTOCOL: u8 = 3;
 const EXIT_PEER_GONE: u8 = 4;
 
-struct Out {
+pub(super) struct Out {
     state: Mutex<OutState>,
     dirty: AtomicBool,
     max_frame: u32,
@@ -75,8 +75,8 @@ impl Out {
         Ok(())
     }
 
-    /// One row (or another stream frame), buffered.
-    fn row(&self, kind: FrameKind, request: u64, payload: &[u8]) -> std::io::Result<()> {
+    /// One row (or another stream or progress frame), buffered.
+    pub(super) fn row(&self, kind: FrameKind, request: u64, payload: &[u8]) -> std::io::Result<()> {
         let mut state = self.lock();
         protocol::write_frame(&mut state.writer, kind, request, payload, self.max_frame)?;
         if state.last_flush.elapsed() >= FLUSH_AFTER {
@@ -395,12 +395,26 @@ fn handle(
             )?;
             Ok(Reply::Value { value })
         }
-        Request::SessionOpen { config } => Ok(Reply::SessionOpened {
-            session: sessions.open(runtime, &config)?,
-        }),
-        Request::Session { session, operation } => Ok(Reply::Session {
-            value: sessions.run(session, operation)?,
-        }),
+        Request::SessionOpen { config, progress } => {
+            let progress = progress.then(|| session::ProgressOut::new(id, out.clone()));
+            let opened = sessions.open(runtime, &config, progress.as_ref());
+            if let Some(progress) = &progress {
+                progress.finish();
+            }
+            Ok(Reply::SessionOpened { session: opened? })
+        }
+        Request::Session {
+            session,
+            operation,
+            progress,
+        } => {
+            let progress = progress.then(|| session::ProgressOut::new(id, out.clone()));
+            let value = sessions.run(session, operation, progress.as_ref());
+            if let Some(progress) = &progress {
+                progress.finish();
+            }
+            Ok(Reply::Session { value: value? })
+        }
         Request::Stream {
             capability: index,
             export,
@@ -462,15 +476,9 @@ struct StreamState {
     rows: AtomicU64,
     diagnostics: AtomicU64,
     progress_sent: AtomicU64,
-    progress: Mutex<Progress>,
+    progress: Mutex<ProgressCoalescer>,
     fault: AtomicU8,
     envelope_error: Mutex<String>,
-}
-
-#[derive(Default)]
-struct Progress {
-    last_sent: Option<Instant>,
-    pending: Option<ProgressFrame>,
 }
 
 impl StreamState {
@@ -482,7 +490,7 @@ impl StreamState {
             rows: AtomicU64::new(0),
             diagnostics: AtomicU64::new(0),
             progress_sent: AtomicU64::new(0),
-            progress: Mutex::new(Progress::default()),
+            progress: Mutex::new(ProgressCoalescer::default()),
             fault: AtomicU8::new(StreamFault::None as u8),
             envelope_error: Mutex::new(String::new()),
         }
@@ -537,22 +545,14 @@ impl StreamState {
         Ok(())
     }
 
-    /// Sends `frame` unless one went out less than [`observe::PROGRESS_INTERVAL`] ago (the
-    /// last event of a phase, `current == total`, always goes out); otherwise keeps it as the
-    /// pending one, replacing an older pending event.
+    /// Sends `frame` when the coalescer says it is due.
     fn offer_progress(&self, frame: ProgressFrame) -> std::io::Result<()> {
-        let mut progress = self.progress.lock().unwrap_or_else(PoisonError::into_inner);
-        let due = progress
-            .last_sent
-            .is_none_or(|at| at.elapsed() >= observe::PROGRESS_INTERVAL)
-            || frame.total == Some(frame.current);
-        if !due {
-            progress.pending = Some(frame);
-            return Ok(());
-        }
-        progress.pending = None;
-        progress.last_sent = Some(Instant::now());
-        self.send_progress(&frame)
+        let due = self
+            .progress
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .offer(frame);
+        due.map_or(Ok(()), |frame| self.send_progress(&frame))
     }
 
     /// Sends the pending progress event, if any, before the terminal frame.
@@ -561,8 +561,7 @@ impl StreamState {
             .progress
             .lock()
             .unwrap_or_else(PoisonError::into_inner)
-            .pending
-            .take();
+            .finish();
         if let Some(frame) = pending {
             if self.send_progress(&frame).is_err() {
                 self.stop(StreamFault::Write);

@@ -1,15 +1,22 @@
 //! The child's side of the session adapter: lean-rs-host sessions, answered with copies.
 
+use std::cell::RefCell;
+use std::sync::Arc;
+
 use lean_rs::LeanRuntime;
 use lean_rs_host::{
     EvidenceStatus, LeanCapabilities, LeanElabFailure, LeanElabOptions, LeanHost,
-    LeanKernelOutcome, LeanSession, LeanSeverity,
+    LeanKernelOutcome, LeanProgressEvent, LeanProgressSink, LeanSession, LeanSeverity,
 };
+
+use super::Out;
 
 use super::call::{CallFailure, lean_failure};
 use crate::observe::{
     LeanWorkerDiagnostic, LeanWorkerDiagnosticSource, LeanWorkerPosition, LeanWorkerSeverity,
+    ProgressCoalescer, ProgressFrame,
 };
+use crate::protocol::FrameKind;
 use crate::protocol::{SessionOp, SessionValue};
 use crate::session::{
     LeanWorkerElabFailure, LeanWorkerElabOptions, LeanWorkerElabResult, LeanWorkerEvidence,
@@ -27,6 +34,52 @@ struct HostKey {
     project: std::path::PathBuf,
     shim_library: Option<std::path::PathBuf>,
     search_paths: Vec<std::path::PathBuf>,
+}
+
+/// lean-rs-host progress of one session request, sent as coalesced progress frames.
+pub(super) struct ProgressOut {
+    id: u64,
+    out: Arc<Out>,
+    coalescer: RefCell<ProgressCoalescer>,
+}
+
+impl ProgressOut {
+    pub(super) fn new(id: u64, out: Arc<Out>) -> Self {
+        Self {
+            id,
+            out,
+            coalescer: RefCell::new(ProgressCoalescer::default()),
+        }
+    }
+
+    fn send(&self, frame: &ProgressFrame) {
+        // A failed write shows as the child's end of the pipe; the request goes on.
+        if let Ok(payload) = serde_json::to_vec(frame) {
+            let _ = self.out.row(FrameKind::Progress, self.id, &payload);
+        }
+    }
+
+    /// Sends the pending event, before the reply.
+    pub(super) fn finish(&self) {
+        let pending = self.coalescer.borrow_mut().finish();
+        if let Some(frame) = pending {
+            self.send(&frame);
+        }
+    }
+}
+
+impl LeanProgressSink for ProgressOut {
+    fn report(&self, event: LeanProgressEvent) {
+        let frame = ProgressFrame {
+            phase: event.phase.to_owned(),
+            current: event.current,
+            total: event.total,
+        };
+        let due = self.coalescer.borrow_mut().offer(frame);
+        if let Some(frame) = due {
+            self.send(&frame);
+        }
+    }
 }
 
 /// The child's loaded hosts and its one open session.
@@ -134,12 +187,13 @@ impl ChildSessions {
         &mut self,
         runtime: &'static LeanRuntime,
         config: &LeanWorkerSessionConfig,
+        progress: Option<&ProgressOut>,
     ) -> Result<u64, CallFailure> {
         self.open = None;
         let caps = self.capabilities(runtime, config)?;
         let imports: Vec<&str> = config.imports.iter().map(String::as_str).collect();
         let session = caps
-            .session(&imports, None, None)
+            .session(&imports, None, progress.map(|p| p as &dyn LeanProgressSink))
             .map_err(|e| lean_failure(&e))?;
         self.next += 1;
         self.open = Some((self.next, session));
@@ -147,7 +201,13 @@ impl ChildSessions {
     }
 
     /// Runs `op` on session `id`.
-    pub(super) fn run(&mut self, id: u64, op: SessionOp) -> Result<SessionValue, CallFailure> {
+    pub(super) fn run(
+        &mut self,
+        id: u64,
+        op: SessionOp,
+        progress: Option<&ProgressOut>,
+    ) -> Result<SessionValue, CallFailure> {
+        let progress = progress.map(|p| p as &dyn LeanProgressSink);
         let session = match self.open.as_mut() {
             Some((open, session)) if *open == id => session,
             _ => {
@@ -163,7 +223,7 @@ impl ChildSessions {
                 let names: Vec<&str> = names.iter().map(String::as_str).collect();
                 SessionValue::Strings(
                     session
-                        .declaration_kind_bulk(&names, None, None)
+                        .declaration_kind_bulk(&names, None, progress)
                         .map_err(lean)?,
                 )
             }
@@ -189,7 +249,7 @@ impl ChildSessions {
             }
             SessionOp::KernelCheck { source, options } => {
                 let outcome = session
-                    .kernel_check(&source, &elab_options(&options), None, None)
+                    .kernel_check(&source, &elab_options(&options), None, progress)
                     .map_err(lean)?;
                 SessionValue::Kernel(match outcome {
                     LeanKernelOutcome::Checked(evidence) => {
