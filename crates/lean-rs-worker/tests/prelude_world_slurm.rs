@@ -692,3 +692,39 @@ fn prelude_world_slurm_preemption_and_node_failure_are_typed_scheduler_exits() {
         std::thread::sleep(Duration::from_millis(200));
     }
 }
+
+#[test]
+#[ignore = "needs the project-local Slurm cluster (scripts/test starts it)"]
+fn prelude_world_slurm_a_worker_never_scheduled_is_a_spawn_error_and_leaves_no_job() {
+    let cluster = cluster();
+    // Held in the queue for an hour: it can never connect back within the launch deadline.
+    let launcher = cluster
+        .launcher(one_cpu())
+        .job_name("lean-rs-never-started")
+        .srun_arg("--begin=now+3600")
+        .connect_timeout(Duration::from_secs(3));
+    let started = Instant::now();
+    let err = LeanWorker::spawn(LeanWorkerConfig::new(launcher)).unwrap_err();
+    assert!(
+        started.elapsed() < Duration::from_secs(20),
+        "{:?}",
+        started.elapsed()
+    );
+    match &err {
+        LeanWorkerError::Spawn(message) => {
+            assert!(
+                message.contains("did not connect back in time"),
+                "{message}"
+            );
+        }
+        other => panic!("{other}"),
+    }
+    // The launcher cancelled its pending job: nothing of it stays queued.
+    let queued = cluster.client("squeue", &["--noheader", "--format=%j"]);
+    assert!(
+        !queued
+            .lines()
+            .any(|name| name.starts_with("lean-rs-never-started")),
+        "{queued}"
+    );
+}
