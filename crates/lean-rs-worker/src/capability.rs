@@ -715,11 +715,13 @@ impl LeanWorkerCapabilityBuilder {
     pub fn open(&self) -> Result<LeanWorkerCapabilityWorker, LeanWorkerBootstrapError> {
         match self.bootstrap() {
             (report, Some(worker), Some(capability)) if report.is_ok() => {
+                let served_generation = worker.generation();
                 Ok(LeanWorkerCapabilityWorker {
                     worker,
                     capability,
                     restart: self.restart.clone(),
                     served: 0,
+                    served_generation,
                     metadata_export: self.metadata_export.clone(),
                     doctor_export: self.doctor_export.clone(),
                     report,
@@ -964,8 +966,9 @@ pub struct LeanWorkerCapabilityWorker {
     worker: LeanWorker,
     capability: LeanWorkerCapability,
     restart: LeanWorkerRestartPolicy,
-    /// Requests served by the current child.
+    /// Requests served by the child of generation `served_generation`.
     served: u64,
+    served_generation: u64,
     metadata_export: Option<String>,
     doctor_export: Option<String>,
     report: LeanWorkerBootstrapReport,
@@ -994,8 +997,17 @@ impl LeanWorkerCapabilityWorker {
     }
 
     fn before_request(&mut self) -> LeanWorkerResult<()> {
-        let generation = self.worker.generation();
-        let reason = if self
+        // A child replaced outside the policy (a failure, `cycle`) starts a fresh count; a dead
+        // one is replaced by the request itself (as the generation after it), not by the policy.
+        let alive = self.worker.is_alive();
+        let generation = self.worker.generation() + u64::from(!alive);
+        if generation != self.served_generation {
+            self.served = 0;
+            self.served_generation = generation;
+        }
+        let reason = if !alive {
+            None
+        } else if self
             .restart
             .request_limit()
             .is_some_and(|limit| self.served >= limit)
@@ -1013,9 +1025,8 @@ impl LeanWorkerCapabilityWorker {
             tracing::info!(target: "lean_rs_worker", %reason, "restart policy replaces the child");
             self.worker
                 .replace(LeanWorkerRestartReason::Policy(reason))?;
-        }
-        if self.worker.generation() != generation || !self.worker.is_alive() {
             self.served = 0;
+            self.served_generation = self.worker.generation();
         }
         self.served += 1;
         Ok(())

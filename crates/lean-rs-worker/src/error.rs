@@ -210,7 +210,9 @@ pub enum LeanWorkerRestartReason {
     ProtocolViolation,
     /// A stream was cancelled but the child did not stop in time.
     Cancelled,
-    /// A pool policy (idle time, RSS ceiling) replaced a warm child.
+    /// A policy replaced the child: the pool's (idle time, RSS ceiling, before a warm worker
+    /// is leased again), the worker's RSS watchdog, or a capability worker's
+    /// `LeanWorkerRestartPolicy` (request count, RSS, before a request).
     Policy(String),
 }
 
@@ -222,7 +224,7 @@ impl fmt::Display for LeanWorkerRestartReason {
             Self::FatalExit(kind) => write!(f, "fatal exit: {kind:?}"),
             Self::ProtocolViolation => write!(f, "protocol violation"),
             Self::Cancelled => write!(f, "cancellation"),
-            Self::Policy(why) => write!(f, "pool policy: {why}"),
+            Self::Policy(why) => write!(f, "policy: {why}"),
         }
     }
 }

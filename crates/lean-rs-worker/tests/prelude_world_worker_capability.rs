@@ -15,10 +15,9 @@ use std::time::{Duration, SystemTime};
 use lean_rs::LeanLoaderCode;
 use lean_rs_worker::{
     LeanWorkerBootstrapCheck, LeanWorkerBootstrapCode as Code, LeanWorkerBootstrapReport,
-    LeanWorkerCapabilityBuilder, LeanWorkerCapabilitySpec, LeanWorkerHealth,
+    LeanWorkerCapabilityBuilder, LeanWorkerCapabilitySpec, LeanWorkerError, LeanWorkerHealth,
     LeanWorkerImportPlanner, LeanWorkerJsonCommand, LeanWorkerMetadataExpectation,
-    LeanWorkerRestartPolicy, LeanWorkerRestartReason, LeanWorkerSignature, LeanWorkerType as T,
-    LeanWorkerValue as V,
+    LeanWorkerRestartPolicy, LeanWorkerSignature, LeanWorkerType as T, LeanWorkerValue as V,
 };
 
 fn child() -> PathBuf {
@@ -116,26 +115,46 @@ fn prelude_world_capability_builder_follows_its_restart_policy() {
         .open()
         .unwrap_or_else(|e| panic!("{e}"));
     let signature = LeanWorkerSignature::pure([T::U64], T::U64);
-    let mut generations = Vec::new();
-    for _ in 0..5 {
+    let spin = |opened: &mut lean_rs_worker::LeanWorkerCapabilityWorker| {
         let answer = opened
             .call("lean_rs_worker_spin", &signature, vec![V::U64(0)])
             .unwrap();
         assert_eq!(answer, V::U64(1));
-        generations.push(opened.worker().generation());
-    }
+        opened.worker().generation()
+    };
+    let generations: Vec<u64> = (0..5).map(|_| spin(&mut opened)).collect();
     assert_eq!(generations, [1, 1, 2, 2, 3]);
-    let reasons: Vec<_> = opened
+    // A cycle outside the policy starts a fresh count.
+    opened.worker().cycle("by hand").unwrap();
+    assert_eq!([spin(&mut opened), spin(&mut opened)], [4, 4]);
+    // The policy replaces the child before a request that then times out; the request after
+    // the timeout starts a child (not counted as a policy restart) with a fresh count.
+    opened
+        .worker()
+        .set_request_timeout(Duration::from_millis(300));
+    let timed_out = opened.call("lean_rs_worker_spin", &signature, vec![V::U64(u64::MAX)]);
+    assert!(
+        matches!(timed_out, Err(LeanWorkerError::Timeout { .. })),
+        "{timed_out:?}"
+    );
+    opened.worker().set_request_timeout(Duration::from_secs(20));
+    let after: Vec<u64> = (0..3).map(|_| spin(&mut opened)).collect();
+    assert_eq!(after, [6, 6, 7]);
+    let reasons: Vec<String> = opened
         .worker()
         .restarts()
-        .map(|r| r.reason.clone())
+        .map(|r| r.reason.to_string())
         .collect();
-    assert_eq!(reasons.len(), 2);
-    assert!(
-        reasons
-            .iter()
-            .all(|r| matches!(r, LeanWorkerRestartReason::Policy(m) if m == "served 2 requests")),
-        "{reasons:?}"
+    assert_eq!(
+        reasons,
+        [
+            "policy: served 2 requests",
+            "policy: served 2 requests",
+            "explicit cycle: by hand",
+            "policy: served 2 requests",
+            "request timeout",
+            "policy: served 2 requests",
+        ]
     );
     drop(opened);
     common::assert_no_children_left();
