@@ -1115,6 +1115,7 @@ impl LeanWorkerCapabilityWorker {
     }
 }
 #[cfg(test)]
+#[allow(clippy::unwrap_used)]
 mod tests {
     use super::*;
 
@@ -1162,4 +1163,88 @@ mod tests {
         );
         assert_eq!(expect.canonical(), reordered.canonical());
     }
+
+    fn runtime() -> LeanWorkerRuntimeMetadata {
+        LeanWorkerRuntimeMetadata {
+            protocol: 2,
+            worker_version: "0.1.0".into(),
+            lean_version: "4.35.0".into(),
+            lean_commit: None,
+            platform: "x86_64-linux".into(),
+            instance: "n".into(),
+            startup: Duration::ZERO,
+            lean_init: Duration::ZERO,
+        }
+    }
+
+    #[test]
+    fn metadata_envelopes_are_validated_before_use() {
+        let ok = LeanWorkerCapabilityMetadata::decode(
+            r#"{"protocol":1,"name":"x","version":"1","commands":["a"],"extra":{"k":2}}"#,
+            &runtime(),
+        )
+        .unwrap();
+        assert_eq!(
+            (ok.worker_protocol, ok.lean_version.as_str()),
+            (2, "4.35.0")
+        );
+        assert_eq!(ok.commands, ["a"]);
+        assert!(ok.features.is_empty());
+        assert_eq!(ok.raw["extra"]["k"], 2);
+        let long = "n".repeat(MAX_NAME_BYTES + 1);
+        let many: Vec<String> = (0..=MAX_ENTRIES).map(|i| format!("c{i}")).collect();
+        for bad in [
+            "[1]".to_owned(),
+            "not json".to_owned(),
+            r#"{"name":"x","version":"1"}"#.to_owned(),
+            r#"{"protocol":1,"name":"","version":"1"}"#.to_owned(),
+            r#"{"protocol":-1,"name":"x","version":"1"}"#.to_owned(),
+            r#"{"protocol":1,"name":"x","version":"1","commands":[""]}"#.to_owned(),
+            r#"{"protocol":1,"name":"x","version":"1","commands":"a"}"#.to_owned(),
+            serde_json::json!({"protocol": 1, "name": long, "version": "1"}).to_string(),
+            serde_json::json!({"protocol": 1, "name": "x", "version": "1", "features": many})
+                .to_string(),
+        ] {
+            assert!(
+                LeanWorkerCapabilityMetadata::decode(&bad, &runtime()).is_err(),
+                "{bad}"
+            );
+        }
+    }
+
+    #[test]
+    fn doctor_envelopes_are_validated_and_bounded() {
+        let report = LeanWorkerCapabilityDoctorReport::decode(&format!(
+            r#"{{"checks":[{{"name":"a","status":"ok"}},{{"name":"b","status":"error","message":"{}\nsecond line"}}]}}"#,
+            "m".repeat(WORKER_MESSAGE_PROBE)
+        ))
+        .unwrap();
+        assert_eq!(report.status(), LeanWorkerHealth::Error);
+        assert_eq!(report.checks[0].message, "");
+        assert!(!report.checks[1].message.contains('\n'));
+        assert!(
+            report.checks[1].message.len() <= crate::WORKER_ERROR_MESSAGE_LIMIT + '…'.len_utf8()
+        );
+        assert_eq!(
+            LeanWorkerCapabilityDoctorReport::decode(r#"{"checks":[]}"#)
+                .unwrap()
+                .status(),
+            LeanWorkerHealth::Ok
+        );
+        for bad in [
+            r#"{"checks":[{"name":"a","status":"fine"}]}"#,
+            r#"{"checks":[{"name":"a","status":"ok","extra":1}]}"#,
+            r#"{"checks":[{"name":"","status":"ok"}]}"#,
+            r#"{"check":[]}"#,
+            "",
+        ] {
+            assert!(
+                LeanWorkerCapabilityDoctorReport::decode(bad).is_err(),
+                "{bad}"
+            );
+        }
+    }
+
+    /// Longer than the message bound, so decoding must cut it.
+    const WORKER_MESSAGE_PROBE: usize = crate::WORKER_ERROR_MESSAGE_LIMIT + 100;
 }
