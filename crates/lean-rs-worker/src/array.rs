@@ -366,6 +366,7 @@ impl LeanWorkerSlurmArray {
     ) -> LeanWorkerResult<String> {
         let tag = crate::remote::secret()
             .map_err(|e| LeanWorkerError::Spawn(format!("no random job tag: {e}")))?;
+        // `tag` is 32 hex digits (`remote::secret`), so the slice is in bounds.
         let job_name = format!("{}-{}", self.job_name, &tag[..12]);
         let r = &self.resources;
         let array = match self.max_parallel {

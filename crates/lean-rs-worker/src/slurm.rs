@@ -203,6 +203,7 @@ impl LeanWorkerLauncher for LeanWorkerSlurmLauncher {
             .map_err(|e| spawn_error("cannot read the listening address", &e))?;
         let secret = remote::secret().map_err(|e| spawn_error("no random secret", &e))?;
         let tag = remote::secret().map_err(|e| spawn_error("no random job tag", &e))?;
+        // `tag` is 32 hex digits (`remote::secret`), so the slice is in bounds.
         let job_name = format!("{}-{}", self.job_name, &tag[..12]);
         let mut command = self.client("srun");
         command
@@ -467,6 +468,49 @@ mod tests {
         }
         assert_eq!(slurm_minutes(Duration::from_secs(1)), 1);
         assert_eq!(slurm_minutes(Duration::from_secs(120)), 2);
+    }
+
+    #[test]
+    fn srun_exit_codes_above_128_are_the_tasks_signal() {
+        #![allow(clippy::unwrap_used)]
+        let step = |script: &str| {
+            let srun = Command::new("sh").args(["-c", script]).spawn().unwrap();
+            let mut step = SlurmStep {
+                srun,
+                placement: LeanWorkerPlacement::default(),
+                launcher: LeanWorkerSlurmLauncher::new("/bin/true"),
+                stopped: false,
+            };
+            let deadline = Instant::now() + Duration::from_secs(10);
+            loop {
+                if let Some(status) = step.try_wait().unwrap() {
+                    return status;
+                }
+                assert!(Instant::now() < deadline);
+                std::thread::sleep(Duration::from_millis(5));
+            }
+        };
+        assert_eq!(
+            step("exit 137"),
+            LeanWorkerExitStatus {
+                code: None,
+                signal: Some(libc::SIGKILL)
+            }
+        );
+        assert_eq!(
+            step("exit 3"),
+            LeanWorkerExitStatus {
+                code: Some(3),
+                signal: None
+            }
+        );
+        assert_eq!(
+            step("kill -TERM $$"),
+            LeanWorkerExitStatus {
+                code: None,
+                signal: Some(libc::SIGTERM)
+            }
+        );
     }
 
     #[test]
