@@ -348,6 +348,8 @@ fn from_value(value: LeanWorkerValue) -> CapiResult<ResultValue> {
         LeanWorkerValue::Int(text) => {
             ResultValue::Int(decimal::<BigInt>(&text).ok_or_else(|| conversion("Int"))?)
         }
+        // The C ABI asks only for the kinds above, so a child answering another type is wrong.
+        _ => return Err(conversion("value of a type the C ABI does not carry")),
     })
 }
 

@@ -35,6 +35,18 @@ pub enum LeanWorkerType {
     Int,
     /// `ByteArray` (`lean_object*`).
     Bytes,
+    /// `Float32` (`float`).
+    F32,
+    /// `Char` (`uint32_t`, a Unicode scalar value).
+    Char,
+    /// `Array String` (`lean_object*`).
+    StringArray,
+    /// `Array Nat` (`lean_object*`), elements as decimal text.
+    NatArray,
+    /// `Array UInt64` (`lean_object*`; the elements are boxed inside the array).
+    U64Array,
+    /// `Option Nat` (`lean_object*`), the value as decimal text.
+    OptionNat,
 }
 
 impl LeanWorkerType {
@@ -43,11 +55,20 @@ impl LeanWorkerType {
         match self {
             Self::Bool | Self::U8 => CType::U8,
             Self::U16 => CType::U16,
-            Self::U32 => CType::U32,
+            Self::U32 | Self::Char => CType::U32,
             Self::U64 => CType::U64,
             Self::USize => CType::Usize,
             Self::F64 => CType::F64,
-            Self::Unit | Self::String | Self::Nat | Self::Int | Self::Bytes => CType::Object,
+            Self::F32 => CType::F32,
+            Self::Unit
+            | Self::String
+            | Self::Nat
+            | Self::Int
+            | Self::Bytes
+            | Self::StringArray
+            | Self::NatArray
+            | Self::U64Array
+            | Self::OptionNat => CType::Object,
         }
     }
 
@@ -66,6 +87,12 @@ impl LeanWorkerType {
             Self::Nat => "Nat",
             Self::Int => "Int",
             Self::Bytes => "ByteArray",
+            Self::F32 => "Float32",
+            Self::Char => "Char",
+            Self::StringArray => "Array String",
+            Self::NatArray => "Array Nat",
+            Self::U64Array => "Array UInt64",
+            Self::OptionNat => "Option Nat",
         }
     }
 }
@@ -98,6 +125,18 @@ pub enum LeanWorkerValue {
     Int(String),
     /// A `ByteArray`.
     Bytes(Vec<u8>),
+    /// A `Float32`, carried as its IEEE-754 bits.
+    F32(#[serde(with = "f32_bits")] f32),
+    /// A `Char`.
+    Char(char),
+    /// An `Array String`.
+    StringArray(Vec<String>),
+    /// An `Array Nat`, each element as decimal digits.
+    NatArray(Vec<String>),
+    /// An `Array UInt64`.
+    U64Array(Vec<u64>),
+    /// An `Option Nat`, the value as decimal digits.
+    OptionNat(Option<String>),
 }
 
 impl LeanWorkerValue {
@@ -116,6 +155,12 @@ impl LeanWorkerValue {
             Self::Nat(_) => LeanWorkerType::Nat,
             Self::Int(_) => LeanWorkerType::Int,
             Self::Bytes(_) => LeanWorkerType::Bytes,
+            Self::F32(_) => LeanWorkerType::F32,
+            Self::Char(_) => LeanWorkerType::Char,
+            Self::StringArray(_) => LeanWorkerType::StringArray,
+            Self::NatArray(_) => LeanWorkerType::NatArray,
+            Self::U64Array(_) => LeanWorkerType::U64Array,
+            Self::OptionNat(_) => LeanWorkerType::OptionNat,
         }
     }
 
@@ -176,6 +221,19 @@ impl LeanWorkerSignature {
     }
 }
 
+mod f32_bits {
+    use serde::{Deserialize, Deserializer, Serializer};
+
+    #[allow(clippy::trivially_copy_pass_by_ref)] // serde's `with` signature
+    pub fn serialize<S: Serializer>(value: &f32, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_u32(value.to_bits())
+    }
+
+    pub fn deserialize<'de, D: Deserializer<'de>>(deserializer: D) -> Result<f32, D::Error> {
+        u32::deserialize(deserializer).map(f32::from_bits)
+    }
+}
+
 mod f64_bits {
     use serde::{Deserialize, Deserializer, Serializer};
 
@@ -205,11 +263,21 @@ mod tests {
             LeanWorkerValue::Int("-7".into()),
             LeanWorkerValue::Bytes(vec![0, 255]),
             LeanWorkerValue::string("α"),
+            LeanWorkerValue::F32(f32::NEG_INFINITY),
+            LeanWorkerValue::Char('λ'),
+            LeanWorkerValue::StringArray(vec!["a".into(), String::new()]),
+            LeanWorkerValue::NatArray(vec!["0".into(), "18446744073709551616".into()]),
+            LeanWorkerValue::U64Array(vec![u64::MAX, 0]),
+            LeanWorkerValue::OptionNat(None),
+            LeanWorkerValue::OptionNat(Some("3".into())),
         ] {
             let text = serde_json::to_string(&value).unwrap();
             let back: LeanWorkerValue = serde_json::from_str(&text).unwrap();
             assert_eq!(back, value, "{text}");
         }
         assert!(serde_json::from_str::<LeanWorkerValue>(r#"{"type":"u8","value":300}"#).is_err());
+        assert!(
+            serde_json::from_str::<LeanWorkerValue>(r#"{"type":"char","value":"ab"}"#).is_err()
+        );
     }
 }

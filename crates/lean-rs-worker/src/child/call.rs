@@ -45,6 +45,7 @@ enum CClass {
     U64,
     USize,
     F64,
+    F32,
     Obj,
 }
 
@@ -56,8 +57,8 @@ fn class_of(ty: LeanWorkerType) -> CClass {
         CType::U64 => CClass::U64,
         CType::Usize => CClass::USize,
         CType::F64 => CClass::F64,
-        // No worker type compiles to `float`; an object is the safe reading of anything else.
-        CType::F32 | CType::Object => CClass::Obj,
+        CType::F32 => CClass::F32,
+        CType::Object => CClass::Obj,
     }
 }
 
@@ -69,6 +70,7 @@ enum CArg {
     U64(u64),
     USize(usize),
     F64(f64),
+    F32(f32),
     Obj(LeanObject<'static>),
 }
 
@@ -81,6 +83,7 @@ impl CArg {
             Self::U64(_) => CClass::U64,
             Self::USize(_) => CClass::USize,
             Self::F64(_) => CClass::F64,
+            Self::F32(_) => CClass::F32,
             Self::Obj(_) => CClass::Obj,
         }
     }
@@ -117,6 +120,12 @@ fn decimal(text: &str, signed: bool) -> Result<(), CallFailure> {
     Ok(())
 }
 
+/// A checked decimal `Nat`.
+fn nat(text: &str) -> Result<BigUint, CallFailure> {
+    decimal(text, false)?;
+    text.parse().map_err(|_| invalid("bad Nat"))
+}
+
 fn to_carg(value: LeanWorkerValue, runtime: &'static LeanRuntime) -> Result<CArg, CallFailure> {
     Ok(match value {
         LeanWorkerValue::Unit => object((), runtime)?,
@@ -130,17 +139,28 @@ fn to_carg(value: LeanWorkerValue, runtime: &'static LeanRuntime) -> Result<CArg
         }
         LeanWorkerValue::F64(x) => CArg::F64(x),
         LeanWorkerValue::String(s) => object(s, runtime)?,
-        LeanWorkerValue::Nat(text) => {
-            decimal(&text, false)?;
-            let n: BigUint = text.parse().map_err(|_| invalid("bad Nat"))?;
-            object(n, runtime)?
-        }
+        LeanWorkerValue::Nat(text) => object(nat(&text)?, runtime)?,
         LeanWorkerValue::Int(text) => {
             decimal(&text, true)?;
             let n: BigInt = text.parse().map_err(|_| invalid("bad Int"))?;
             object(n, runtime)?
         }
         LeanWorkerValue::Bytes(bytes) => object(lean_rs::abi::LeanByteArray(bytes), runtime)?,
+        LeanWorkerValue::F32(x) => CArg::F32(x),
+        // A `char` is a Unicode scalar value already (serde checked it), as Lean's `Char` is.
+        LeanWorkerValue::Char(c) => CArg::U32(u32::from(c)),
+        LeanWorkerValue::StringArray(items) => object(items, runtime)?,
+        LeanWorkerValue::NatArray(items) => {
+            let items = items
+                .iter()
+                .map(|text| nat(text))
+                .collect::<Result<Vec<_>, _>>()?;
+            object(items, runtime)?
+        }
+        LeanWorkerValue::U64Array(items) => object(items, runtime)?,
+        LeanWorkerValue::OptionNat(value) => {
+            object(value.as_deref().map(nat).transpose()?, runtime)?
+        }
     })
 }
 
@@ -161,7 +181,7 @@ macro_rules! arg_impl {
         }
     )*};
 }
-arg_impl!(u8 => U8, u16 => U16, u32 => U32, u64 => U64, usize => USize, f64 => F64, LeanObject<'static> => Obj);
+arg_impl!(u8 => U8, u16 => U16, u32 => U32, u64 => U64, usize => USize, f64 => F64, f32 => F32, LeanObject<'static> => Obj);
 
 /// What the caller expects back.
 #[derive(Clone, Copy)]
@@ -213,7 +233,23 @@ macro_rules! ret_scalar {
         }
     )*};
 }
-ret_scalar!(u16 => U16 => U16, u32 => U32 => U32, u64 => U64 => U64, f64 => F64 => F64);
+ret_scalar!(u16 => U16 => U16, u64 => U64 => U64, f64 => F64 => F64, f32 => F32 => F32);
+
+impl Ret for u32 {
+    fn to_wire(
+        self,
+        expect: Expect,
+        _: &'static LeanRuntime,
+    ) -> Result<LeanWorkerValue, CallFailure> {
+        match expect.ty {
+            LeanWorkerType::U32 => Ok(LeanWorkerValue::U32(self)),
+            LeanWorkerType::Char => char::from_u32(self)
+                .map(LeanWorkerValue::Char)
+                .ok_or_else(|| invalid(format!("Char result {self:#x} is not a scalar value"))),
+            _ => Err(scalar_mismatch(expect)),
+        }
+    }
+}
 
 impl Ret for usize {
     fn to_wire(
@@ -291,6 +327,23 @@ impl Ret for LeanObject<'static> {
                 LeanWorkerValue::USize(decode_io::<usize>(self, runtime)? as u64)
             }
             LeanWorkerType::F64 if io => LeanWorkerValue::F64(decode_io(self, runtime)?),
+            LeanWorkerType::F32 if io => LeanWorkerValue::F32(decode_io(self, runtime)?),
+            LeanWorkerType::Char if io => LeanWorkerValue::Char(decode_io(self, runtime)?),
+            LeanWorkerType::StringArray => {
+                LeanWorkerValue::StringArray(decode_object(self, io, runtime)?)
+            }
+            LeanWorkerType::NatArray => LeanWorkerValue::NatArray(
+                decode_object::<Vec<BigUint>>(self, io, runtime)?
+                    .iter()
+                    .map(ToString::to_string)
+                    .collect(),
+            ),
+            LeanWorkerType::U64Array => {
+                LeanWorkerValue::U64Array(decode_object(self, io, runtime)?)
+            }
+            LeanWorkerType::OptionNat => LeanWorkerValue::OptionNat(
+                decode_object::<Option<BigUint>>(self, io, runtime)?.map(|n| n.to_string()),
+            ),
             _ => return Err(scalar_mismatch(expect)),
         })
     }
@@ -321,6 +374,10 @@ macro_rules! with_class {
             }
             CClass::F64 => {
                 type $T = f64;
+                $body
+            }
+            CClass::F32 => {
+                type $T = f32;
                 $body
             }
             CClass::Obj => {

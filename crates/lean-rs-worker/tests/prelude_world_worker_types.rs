@@ -1,0 +1,231 @@
+//! Prelude world: the wider L1 types of typed worker calls (`Float32`, `Char`, `Array String`,
+//! `Array Nat`, `Array UInt64`, `Option Nat`) against the natively built shapes fixture's
+//! compiled exports, each checked in the child against the manifest's C signature.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
+mod common;
+
+use std::path::Path;
+
+use lean_rs_worker::{
+    LeanWorker, LeanWorkerCapability, LeanWorkerError, LeanWorkerSignature, LeanWorkerType as T,
+    LeanWorkerValue as V,
+};
+
+fn shapes_worker() -> (LeanWorker, LeanWorkerCapability) {
+    let manifest = lean_toolchain::native::local_capability_manifest(
+        Path::new(env!("CARGO_MANIFEST_DIR")),
+        "lean-rs-shapes",
+        "LeanRsShapes",
+    )
+    .unwrap_or_else(|e| panic!("{e}"));
+    let mut worker = LeanWorker::spawn(common::config()).unwrap();
+    let capability = worker.open_capability(manifest).unwrap();
+    (worker, capability)
+}
+
+fn call(
+    worker: &mut LeanWorker,
+    cap: &LeanWorkerCapability,
+    export: &str,
+    params: &[T],
+    result: T,
+    args: Vec<V>,
+) -> Result<V, LeanWorkerError> {
+    let signature = LeanWorkerSignature::pure(params.to_vec(), result);
+    worker.call(cap, export, &signature, args)
+}
+
+#[test]
+fn prelude_world_worker_calls_carry_arrays() {
+    let (mut w, cap) = shapes_worker();
+    let strings = V::StringArray(vec!["a".into(), "βγ".into(), String::new()]);
+    assert_eq!(
+        call(
+            &mut w,
+            &cap,
+            "lean_rs_shapes_array_string_suffix",
+            &[T::StringArray, T::String],
+            T::StringArray,
+            vec![strings, V::string("!")]
+        )
+        .unwrap(),
+        V::StringArray(vec!["a!".into(), "βγ!".into(), "!".into()])
+    );
+    let big = "340282366920938463463374607431768211456"; // 2^128
+    assert_eq!(
+        call(
+            &mut w,
+            &cap,
+            "lean_rs_shapes_array_nat_sum",
+            &[T::NatArray],
+            T::Nat,
+            vec![V::NatArray(vec![big.into(), "1".into()])]
+        )
+        .unwrap(),
+        V::Nat("340282366920938463463374607431768211457".into())
+    );
+    assert_eq!(
+        call(
+            &mut w,
+            &cap,
+            "lean_rs_shapes_array_u64_range",
+            &[T::Nat],
+            T::U64Array,
+            vec![V::nat(4u32)]
+        )
+        .unwrap(),
+        V::U64Array(vec![0, 1, 2, 3])
+    );
+    assert_eq!(
+        call(
+            &mut w,
+            &cap,
+            "lean_rs_shapes_array_u64_sum",
+            &[T::U64Array],
+            T::U64,
+            vec![V::U64Array(vec![u64::MAX, 2])]
+        )
+        .unwrap(),
+        V::U64(1),
+        "UInt64 addition wraps"
+    );
+    assert_eq!(w.generation(), 1);
+}
+
+#[test]
+fn prelude_world_worker_calls_carry_options_float32_and_char() {
+    let (mut w, cap) = shapes_worker();
+    assert_eq!(
+        call(
+            &mut w,
+            &cap,
+            "lean_rs_shapes_option_some",
+            &[T::Nat],
+            T::OptionNat,
+            vec![V::nat(7u32)]
+        )
+        .unwrap(),
+        V::OptionNat(Some("7".into()))
+    );
+    assert_eq!(
+        call(
+            &mut w,
+            &cap,
+            "lean_rs_shapes_option_none",
+            &[T::Unit],
+            T::OptionNat,
+            vec![V::Unit]
+        )
+        .unwrap(),
+        V::OptionNat(None)
+    );
+    for (option, expected) in [(Some("5"), "5"), (None, "9")] {
+        assert_eq!(
+            call(
+                &mut w,
+                &cap,
+                "lean_rs_shapes_option_get_d",
+                &[T::OptionNat, T::Nat],
+                T::Nat,
+                vec![V::OptionNat(option.map(Into::into)), V::nat(9u32)]
+            )
+            .unwrap(),
+            V::Nat(expected.into())
+        );
+    }
+    assert_eq!(
+        call(
+            &mut w,
+            &cap,
+            "lean_rs_shapes_add_float32",
+            &[T::F32, T::F32],
+            T::F32,
+            vec![V::F32(1.5), V::F32(0.25)]
+        )
+        .unwrap(),
+        V::F32(1.75)
+    );
+    assert_eq!(
+        call(
+            &mut w,
+            &cap,
+            "lean_rs_shapes_char_next",
+            &[T::Char],
+            T::Char,
+            vec![V::Char('λ')]
+        )
+        .unwrap(),
+        V::Char('μ')
+    );
+    assert_eq!(
+        call(
+            &mut w,
+            &cap,
+            "lean_rs_shapes_char_to_nat",
+            &[T::Char],
+            T::Nat,
+            vec![V::Char('é')]
+        )
+        .unwrap(),
+        V::nat(0xe9u32)
+    );
+    assert_eq!(w.generation(), 1);
+}
+
+#[test]
+fn prelude_world_worker_wider_types_are_checked_against_the_manifest() {
+    let (mut w, cap) = shapes_worker();
+    // `Float32` is `float`, not `double`: claiming `Float` is refused before the call.
+    let err = call(
+        &mut w,
+        &cap,
+        "lean_rs_shapes_add_float32",
+        &[T::F64, T::F64],
+        T::F64,
+        vec![V::F64(1.0), V::F64(2.0)],
+    )
+    .unwrap_err();
+    assert!(
+        matches!(&err, LeanWorkerError::Lean { code, .. } if code == "lean_rs.signature_mismatch"),
+        "{err:?}"
+    );
+    // A malformed Nat element is the child's typed refusal, not a crash.
+    let err = call(
+        &mut w,
+        &cap,
+        "lean_rs_shapes_array_nat_sum",
+        &[T::NatArray],
+        T::Nat,
+        vec![V::NatArray(vec!["12x".into()])],
+    )
+    .unwrap_err();
+    assert!(
+        matches!(&err, LeanWorkerError::Lean { code, .. } if code == "lean_rs_worker.invalid_request"),
+        "{err:?}"
+    );
+    // Argument and signature disagree: refused in the parent.
+    let err = call(
+        &mut w,
+        &cap,
+        "lean_rs_shapes_char_next",
+        &[T::Char],
+        T::Char,
+        vec![V::U32(65)],
+    )
+    .unwrap_err();
+    assert!(matches!(err, LeanWorkerError::InvalidRequest(_)), "{err:?}");
+    assert_eq!(
+        call(
+            &mut w,
+            &cap,
+            "lean_rs_shapes_char_next",
+            &[T::Char],
+            T::Char,
+            vec![V::Char('A')]
+        )
+        .unwrap(),
+        V::Char('B')
+    );
+    assert_eq!(w.generation(), 1);
+}
