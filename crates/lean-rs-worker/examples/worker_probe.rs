@@ -18,9 +18,10 @@ use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
 use lean_rs_worker::{
-    LeanWorker, LeanWorkerCancellationToken, LeanWorkerConfig, LeanWorkerError, LeanWorkerRowFlow,
-    LeanWorkerRowSink, LeanWorkerSignature, LeanWorkerStreamSummary, LeanWorkerStreamingCommand,
-    LeanWorkerType as T, LeanWorkerValue as V,
+    LeanWorker, LeanWorkerCancellationToken, LeanWorkerConfig, LeanWorkerDiagnostic,
+    LeanWorkerError, LeanWorkerProgressEvent, LeanWorkerRowFlow, LeanWorkerRowSink,
+    LeanWorkerSessionConfig, LeanWorkerSignature, LeanWorkerStreamObservers,
+    LeanWorkerStreamSummary, LeanWorkerStreamingCommand, LeanWorkerType as T, LeanWorkerValue as V,
 };
 
 fn manifest() -> PathBuf {
@@ -192,6 +193,71 @@ fn main() {
             peak_rss_kib(&pid.to_string())
         );
     }
+
+    // The same stream with its side channels: a progress envelope after every row (coalesced
+    // by the child), three diagnostics, a stderr line; diagnostics and progress sinks set.
+    let mut diagnostics = 0u64;
+    let mut progress = 0u64;
+    let mut on_diagnostic = |_: &LeanWorkerDiagnostic| diagnostics += 1;
+    let mut on_progress = |_: &LeanWorkerProgressEvent| progress += 1;
+    let mut sink = Count {
+        rows: 0,
+        bytes: 0,
+        kill_at: None,
+        killed: None,
+    };
+    let summary = LeanWorkerStreamingCommand::text("lean_rs_worker_rows_observed", [T::Nat])
+        .run_observed(
+            &mut worker,
+            &capability,
+            vec![V::nat(total)],
+            &mut sink,
+            LeanWorkerStreamObservers::new()
+                .diagnostics(&mut on_diagnostic)
+                .progress(&mut on_progress),
+            None,
+        )
+        .unwrap();
+    assert_eq!(summary.rows, u64::from(total));
+    println!(
+        "worker.stream_observed_rows_per_s (1M rows, 1M progress envelopes): {:.0}",
+        f64::from(total) / summary.elapsed.as_secs_f64()
+    );
+    println!("worker.stream_observed_progress_delivered: {progress} (diagnostics {diagnostics})");
+
+    // A host session in the child over lean-rs-host's stand-in shims: import, then queries.
+    let stand_in = lean_rs_host::__stand_in::build_library(
+        &[],
+        &std::env::temp_dir().join("lean-rs-worker-probe"),
+    )
+    .unwrap();
+    let native = manifest.parent().unwrap().parent().unwrap().to_path_buf();
+    let repo = Path::new(env!("CARGO_MANIFEST_DIR")).join("../..");
+    let session_config =
+        LeanWorkerSessionConfig::new(repo.join("fixtures/prelude-world/decls"), ["LeanRsDecls"])
+            .shim_library(stand_in)
+            .search_path(native.join("lean-rs-prelude/olean"))
+            .search_path(native.join("lean-rs-decls/olean"));
+    let mut opens = Vec::new();
+    for _ in 0..5 {
+        let started = Instant::now();
+        worker.open_session(&session_config).unwrap();
+        opens.push(started.elapsed());
+    }
+    println!(
+        "worker.session_open_ms (import LeanRsDecls, median of 5): {:.2}",
+        median(opens).as_secs_f64() * 1e3
+    );
+    let mut session = worker.open_session(&session_config).unwrap();
+    let n = 2_000u32;
+    let started = Instant::now();
+    for _ in 0..n {
+        session.declaration_kinds(&["LeanRsDecls.double"]).unwrap();
+    }
+    println!(
+        "worker.session_kind_round_trip_us: {:.2}",
+        started.elapsed().as_secs_f64() * 1e6 / f64::from(n)
+    );
 
     // Cancellation latency: cancel a running stream from another thread.
     let mut latencies = Vec::new();
