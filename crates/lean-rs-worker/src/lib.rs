@@ -85,5 +85,6 @@ pub use slurm::{LeanWorkerSlurmLauncher, LeanWorkerSlurmResources};
 pub use value::{LeanWorkerSignature, LeanWorkerType, LeanWorkerValue};
 pub use worker::{
     LeanWorker, LeanWorkerCancellationToken, LeanWorkerCapability, LeanWorkerConfig,
-    LeanWorkerRestart, LeanWorkerRowFlow, LeanWorkerRuntimeMetadata, LeanWorkerStreamSummary,
+    LeanWorkerRestart, LeanWorkerRowFlow, LeanWorkerRuntimeMetadata, LeanWorkerStats,
+    LeanWorkerStreamSummary,
 };

@@ -10,7 +10,7 @@ use serde::{Deserialize, Serialize};
 use crate::error::{LeanWorkerError, LeanWorkerRestartReason, LeanWorkerResult};
 use crate::launcher::LeanWorkerPlacement;
 use crate::session::{LeanWorkerSession, LeanWorkerSessionConfig};
-use crate::worker::{LeanWorker, LeanWorkerCapability, LeanWorkerConfig};
+use crate::worker::{LeanWorker, LeanWorkerCapability, LeanWorkerConfig, LeanWorkerStats};
 
 /// What makes a warm worker reusable for a piece of work: the capabilities it has open, in
 /// order, and the facts the design keys session reuse by (Lake project root, import set,
@@ -211,6 +211,8 @@ struct State {
     policy_restarts: u64,
     failures: u64,
     sessions_opened: u64,
+    /// Counters of workers the pool no longer holds.
+    retired_stats: LeanWorkerStats,
 }
 
 struct Shared {
@@ -262,6 +264,10 @@ pub struct LeanWorkerPoolSnapshot {
     /// Host sessions the pool opened (at a child's start, or for a lease whose child was
     /// replaced): imports, where reuse is the point.
     pub sessions_opened: u64,
+    /// The workers' counters (streams and their outcomes, rows, payload bytes, stream time,
+    /// backpressure waits, restarts by reason), summed over idle workers and the ones the pool
+    /// dropped; a leased worker's count joins when its lease returns.
+    pub stats: LeanWorkerStats,
     /// Known total RSS of the children in KiB (idle workers sampled now, leased ones when
     /// leased); `None` when no sample was available.
     pub known_child_rss_kib: Option<u64>,
@@ -305,6 +311,7 @@ impl LeanWorkerPool {
                 state.next_lease += 1;
                 drop(state);
                 if let Err(err) = self.apply_policy(&mut warm) {
+                    self.shared.lock().retired_stats.add(&warm.worker.stats());
                     self.forget(lease, true);
                     return Err(err);
                 }
@@ -333,6 +340,7 @@ impl LeanWorkerPool {
                 // memory) for this key.
                 let retired = state.idle.remove(0);
                 state.workers -= 1;
+                state.retired_stats.add(&retired.worker.stats());
                 drop(state);
                 drop(retired);
                 state = self.shared.lock();
@@ -446,6 +454,7 @@ impl LeanWorkerPool {
         if !warm.worker.is_alive() {
             // The child died or timed out during the lease: drop it rather than keep a worker
             // whose replacement would restart on the next request anyway.
+            self.shared.lock().retired_stats.add(&warm.worker.stats());
             self.forget(lease, true);
             return;
         }
@@ -471,6 +480,13 @@ impl LeanWorkerPool {
             policy_restarts: state.policy_restarts,
             failures: state.failures,
             sessions_opened: state.sessions_opened,
+            stats: state
+                .idle
+                .iter()
+                .fold(state.retired_stats, |mut sum, warm| {
+                    sum.add(&warm.worker.stats());
+                    sum
+                }),
             known_child_rss_kib: Self::known_rss(&state),
             placements: state
                 .idle

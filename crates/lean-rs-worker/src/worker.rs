@@ -5,8 +5,8 @@ use std::ffi::OsString;
 use std::hash::{BuildHasher, Hasher};
 use std::io::{BufReader, BufWriter, Read, Write};
 use std::path::{Path, PathBuf};
-use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
-use std::sync::mpsc::{Receiver, RecvTimeoutError, SyncSender, sync_channel};
+use std::sync::atomic::{AtomicBool, AtomicU64, AtomicUsize, Ordering};
+use std::sync::mpsc::{Receiver, RecvTimeoutError, SyncSender, TrySendError, sync_channel};
 use std::sync::{Arc, Mutex, PoisonError};
 use std::time::{Duration, Instant};
 
@@ -300,13 +300,25 @@ fn nonce() -> String {
     format!("{:016x}", hasher.finish())
 }
 
-fn read_frames(from_child: Box<dyn Read + Send>, max: u32, frames: &SyncSender<Incoming>) {
+fn read_frames(
+    from_child: Box<dyn Read + Send>,
+    max: u32,
+    frames: &SyncSender<Incoming>,
+    backpressure: &AtomicU64,
+) {
     // Buffered: a burst of small row frames costs one read, not three per frame.
     let mut from_child = BufReader::with_capacity(64 * 1024, from_child);
     loop {
         match protocol::read_frame(&mut from_child, max) {
             Ok(frame) => {
-                if frames.send(Incoming::Frame(frame)).is_err() {
+                let frame = match frames.try_send(Incoming::Frame(frame)) {
+                    Ok(()) => continue,
+                    Err(TrySendError::Disconnected(_)) => return,
+                    Err(TrySendError::Full(frame)) => frame,
+                };
+                // The buffer is full: the child waits on this pipe until the caller catches up.
+                backpressure.fetch_add(1, Ordering::Relaxed);
+                if frames.send(frame).is_err() {
                     return;
                 }
             }
@@ -406,6 +418,64 @@ pub struct LeanWorker {
     last_tail: String,
     /// The host session open in the child: (session id, child generation).
     pub(crate) open_session: Option<(u64, u64)>,
+    stats: LeanWorkerStats,
+    /// Row frames that waited for room in the row buffer, across children.
+    backpressure: Arc<AtomicU64>,
+}
+
+/// What a worker has done so far, across its children: operational counters for logs and pool
+/// snapshots (no identities, no frames).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct LeanWorkerStats {
+    /// Requests sent (calls, streams, session requests, capability opens).
+    pub requests: u64,
+    /// Streams that ended in a summary.
+    pub streams_completed: u64,
+    /// Streams that failed (any error, cancellation included).
+    pub streams_failed: u64,
+    /// Row frames received, of completed and failed streams (a cancelled stream's rows that
+    /// arrived after the stop included).
+    pub rows: u64,
+    /// Their payload bytes.
+    pub payload_bytes: u64,
+    /// Lean diagnostics received on stream side channels.
+    pub diagnostics: u64,
+    /// Progress events received.
+    pub progress: u64,
+    /// Time spent in streams, from request to terminal frame.
+    pub stream_time: Duration,
+    /// Row frames that waited for room in the row buffer (the child was held back).
+    pub backpressure_waits: u64,
+    /// Children replaced because one died (`FatalExit`).
+    pub fatal_restarts: u64,
+    /// Children replaced after a request timeout.
+    pub timeout_restarts: u64,
+    /// Children replaced after a cancellation.
+    pub cancel_restarts: u64,
+    /// Children replaced after a protocol violation.
+    pub protocol_restarts: u64,
+    /// Children replaced by policy (pool policy, the RSS watchdog) or an explicit cycle.
+    pub policy_restarts: u64,
+}
+
+impl LeanWorkerStats {
+    /// Adds `other`'s counters to these.
+    pub fn add(&mut self, other: &Self) {
+        self.requests += other.requests;
+        self.streams_completed += other.streams_completed;
+        self.streams_failed += other.streams_failed;
+        self.rows += other.rows;
+        self.payload_bytes += other.payload_bytes;
+        self.diagnostics += other.diagnostics;
+        self.progress += other.progress;
+        self.stream_time += other.stream_time;
+        self.backpressure_waits += other.backpressure_waits;
+        self.fatal_restarts += other.fatal_restarts;
+        self.timeout_restarts += other.timeout_restarts;
+        self.cancel_restarts += other.cancel_restarts;
+        self.protocol_restarts += other.protocol_restarts;
+        self.policy_restarts += other.policy_restarts;
+    }
 }
 
 impl std::fmt::Debug for LeanWorker {
@@ -511,6 +581,8 @@ impl LeanWorker {
             last_metadata: None,
             last_tail: String::new(),
             open_session: None,
+            stats: LeanWorkerStats::default(),
+            backpressure: Arc::new(AtomicU64::new(0)),
         };
         worker.start()?;
         Ok(worker)
@@ -543,8 +615,9 @@ impl LeanWorker {
         let (frames_tx, frames) = sync_channel(self.config.row_buffer);
         let max = self.config.max_frame;
         let from_child = transport.from_child;
+        let backpressure = self.backpressure.clone();
         spawn_thread("lean-rs-worker-frames", move || {
-            read_frames(from_child, max, &frames_tx);
+            read_frames(from_child, max, &frames_tx, &backpressure);
         })?;
         let mut live = Live {
             // One write per frame (head and payload together); flushed after each frame.
@@ -706,6 +779,13 @@ impl LeanWorker {
         if self.restarts.len() == RESTART_HISTORY {
             self.restarts.pop_front();
         }
+        match &reason {
+            LeanWorkerRestartReason::FatalExit(_) => self.stats.fatal_restarts += 1,
+            LeanWorkerRestartReason::RequestTimeout => self.stats.timeout_restarts += 1,
+            LeanWorkerRestartReason::Cancelled => self.stats.cancel_restarts += 1,
+            LeanWorkerRestartReason::ProtocolViolation => self.stats.protocol_restarts += 1,
+            _ => self.stats.policy_restarts += 1,
+        }
         self.restarts.push_back(LeanWorkerRestart {
             reason,
             generation: self.generation,
@@ -735,6 +815,7 @@ impl LeanWorker {
     ) -> LeanWorkerResult<(Reply, Counts)> {
         let id = self.next_request;
         self.next_request += 1;
+        self.stats.requests += 1;
         let max = self.config.max_frame;
         let limit = self.config.max_diagnostics;
         let Some(live) = self.live.as_mut() else {
@@ -877,6 +958,8 @@ impl LeanWorker {
                         stopped_by_sink = true;
                     }
                     counts.rows += 1;
+                    self.stats.rows += 1;
+                    self.stats.payload_bytes += frame.payload.len() as u64;
                 }
                 FrameKind::Diagnostic => {
                     if !matches!(sink, Sink::Stream { .. }) {
@@ -890,6 +973,7 @@ impl LeanWorker {
                         }
                     };
                     counts.diagnostics += 1;
+                    self.stats.diagnostics += 1;
                     if observer_panic.is_none() && cancel_sent.is_none() {
                         let diagnostic = LeanWorkerDiagnostic {
                             source: LeanWorkerDiagnosticSource::Lean,
@@ -927,6 +1011,7 @@ impl LeanWorker {
                         }
                     };
                     counts.progress += 1;
+                    self.stats.progress += 1;
                     if let (Some(on_progress), None, None) =
                         (on_progress, &observer_panic, cancel_sent)
                     {
@@ -1186,7 +1271,26 @@ impl LeanWorker {
             observers,
             sync_output,
         };
-        match self.exchange(&request, export, sink, cancel, timeout)? {
+        let outcome = self.stream_outcome(&request, export, sink, cancel, timeout, started);
+        self.stats.stream_time += started.elapsed();
+        if outcome.is_ok() {
+            self.stats.streams_completed += 1;
+        } else {
+            self.stats.streams_failed += 1;
+        }
+        outcome
+    }
+
+    fn stream_outcome(
+        &mut self,
+        request: &Request,
+        export: &str,
+        sink: Sink<'_, '_>,
+        cancel: Option<&LeanWorkerCancellationToken>,
+        timeout: Duration,
+        started: Instant,
+    ) -> LeanWorkerResult<LeanWorkerStreamSummary> {
+        match self.exchange(request, export, sink, cancel, timeout)? {
             (
                 Reply::StreamDone {
                     rows,
@@ -1265,6 +1369,14 @@ impl LeanWorker {
     /// How many children this worker has started.
     pub fn generation(&self) -> u64 {
         self.generation
+    }
+
+    /// The counters so far, across every child.
+    pub fn stats(&self) -> LeanWorkerStats {
+        LeanWorkerStats {
+            backpressure_waits: self.backpressure.load(Ordering::Relaxed),
+            ..self.stats
+        }
     }
 
     /// Where the running child was placed, when its launcher went through a scheduler

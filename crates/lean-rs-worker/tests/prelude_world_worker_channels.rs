@@ -247,3 +247,99 @@ fn the_command_facade_commits_rows_and_passes_side_channels_through() {
     drop(worker);
     common::assert_no_children_left();
 }
+
+#[test]
+fn prelude_world_worker_stats_count_streams_rows_bytes_backpressure_and_restarts() {
+    use lean_rs_worker::{LeanWorkerPool, LeanWorkerPoolConfig, LeanWorkerSessionKey};
+    let pool = LeanWorkerPool::new(LeanWorkerPoolConfig::new(common::config().row_buffer(4), 1));
+    let key = LeanWorkerSessionKey::new([common::manifest()]);
+    let mut bytes = 0u64;
+    {
+        let mut lease = pool.lease(&key).unwrap();
+        let cap = lease.capabilities()[0].clone();
+        let worker = lease.worker();
+        // A sink slower than the child: the 4-frame buffer fills and the reader waits.
+        let summary = worker
+            .stream_rows(
+                &cap,
+                OBSERVED,
+                &[LeanWorkerType::Nat],
+                n(2_000),
+                &mut |i, row| {
+                    bytes += row.len() as u64;
+                    if i % 200 == 0 {
+                        std::thread::sleep(std::time::Duration::from_millis(5));
+                    }
+                    LeanWorkerRowFlow::Continue
+                },
+                None,
+            )
+            .unwrap();
+        assert_eq!(summary.rows, 2_000);
+        // A stream the sink stops: failed, its rows still counted as delivered.
+        let err = worker
+            .stream_rows(
+                &cap,
+                OBSERVED,
+                &[LeanWorkerType::Nat],
+                n(1_000_000),
+                &mut |i, row| {
+                    bytes += row.len() as u64;
+                    if i == 9 {
+                        LeanWorkerRowFlow::Stop
+                    } else {
+                        LeanWorkerRowFlow::Continue
+                    }
+                },
+                None,
+            )
+            .unwrap_err();
+        assert_eq!(err, LeanWorkerError::Cancelled);
+        let stats = worker.stats();
+        assert_eq!((stats.streams_completed, stats.streams_failed), (1, 1));
+        assert!(stats.rows >= 2_010, "{stats:?}");
+        assert!(stats.payload_bytes >= bytes, "{stats:?}");
+        assert!(stats.diagnostics >= 4 && stats.progress >= 3, "{stats:?}");
+        assert!(stats.backpressure_waits > 0, "{stats:?}");
+        assert!(stats.stream_time > std::time::Duration::ZERO);
+        // A child killed between requests: the next request replaces it, counted by reason.
+        assert_eq!(common::kill_children(), 1);
+        let err = worker
+            .stream_rows(
+                &cap,
+                OBSERVED,
+                &[LeanWorkerType::Nat],
+                n(1),
+                &mut |_, _| LeanWorkerRowFlow::Continue,
+                None,
+            )
+            .unwrap_err();
+        assert!(err.fatal().is_some(), "{err:?}");
+        worker
+            .stream_rows(
+                &cap,
+                OBSERVED,
+                &[LeanWorkerType::Nat],
+                n(1),
+                &mut |_, _| LeanWorkerRowFlow::Continue,
+                None,
+            )
+            .unwrap();
+        let stats = worker.stats();
+        assert_eq!(
+            (
+                stats.fatal_restarts,
+                stats.streams_completed,
+                stats.streams_failed
+            ),
+            (1, 2, 2)
+        );
+    }
+    // Returned to the pool, the worker's counters are in the snapshot.
+    let snapshot = pool.snapshot();
+    assert_eq!(snapshot.stats.streams_completed, 2, "{snapshot:?}");
+    assert_eq!(snapshot.stats.fatal_restarts, 1);
+    assert!(snapshot.stats.rows >= 2_011);
+    drop(pool);
+    common::assert_no_children_left();
+}
