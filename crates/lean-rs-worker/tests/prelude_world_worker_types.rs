@@ -229,3 +229,96 @@ fn prelude_world_worker_wider_types_are_checked_against_the_manifest() {
     );
     assert_eq!(w.generation(), 1);
 }
+
+#[test]
+fn prelude_world_worker_calls_take_five_to_eight_object_arguments() {
+    let (mut w, cap) = common::fixture_worker(common::config());
+    let strings = |n: usize| {
+        (0..n)
+            .map(|i| V::String(format!("s{i}")))
+            .collect::<Vec<_>>()
+    };
+    assert_eq!(
+        call(
+            &mut w,
+            &cap,
+            "lean_rs_worker_join5",
+            &[T::String; 5],
+            T::String,
+            strings(5)
+        )
+        .unwrap(),
+        V::string("s0|s1|s2|s3|s4")
+    );
+    let signature = LeanWorkerSignature::io(
+        [
+            T::String,
+            T::Nat,
+            T::String,
+            T::Nat,
+            T::String,
+            T::String,
+            T::String,
+            T::Nat,
+        ],
+        T::String,
+    );
+    let args = vec![
+        V::string("a"),
+        V::Nat("18446744073709551616".into()),
+        V::string("c"),
+        V::nat(4u32),
+        V::string("e"),
+        V::string("f"),
+        V::string("g"),
+        V::nat(8u32),
+    ];
+    assert_eq!(
+        w.call(&cap, "lean_rs_worker_join8", &signature, args)
+            .unwrap(),
+        V::string("a|18446744073709551616|c|4|e|f|g|8")
+    );
+    // Wider than eight, or five with a scalar among them: refused with the supported shapes.
+    for (params, args) in [
+        (vec![T::String; 9], strings(9)),
+        (
+            vec![T::String, T::String, T::U64, T::String, T::String],
+            vec![
+                V::string("a"),
+                V::string("b"),
+                V::U64(3),
+                V::string("d"),
+                V::string("e"),
+            ],
+        ),
+    ] {
+        let err = call(
+            &mut w,
+            &cap,
+            "lean_rs_worker_join5",
+            &params,
+            T::String,
+            args,
+        )
+        .unwrap_err();
+        assert!(
+            matches!(&err, LeanWorkerError::Lean { message, .. } if message.contains("five to eight of object types")),
+            "{err:?}"
+        );
+    }
+    // The manifest still decides: five strings claimed for the eight-argument export.
+    let err = call(
+        &mut w,
+        &cap,
+        "lean_rs_worker_join8",
+        &[T::String; 5],
+        T::String,
+        strings(5),
+    )
+    .unwrap_err();
+    assert!(
+        matches!(&err, LeanWorkerError::Lean { code, .. } if code == "lean_rs.signature_mismatch"),
+        "{err:?}"
+    );
+    assert_eq!(w.generation(), 1);
+}

@@ -505,6 +505,33 @@ fn leaf4<A: Arg, B: Arg, C: Arg, D: Arg, R: Ret>(
         .to_wire(ctx.expect, ctx.runtime)
 }
 
+/// Calls of five to eight object-typed arguments (`String`, `Nat`, arrays, …): one leaf per
+/// arity, every argument a `lean_object*`.
+macro_rules! leaf_objects {
+    ($($name:ident => $($arg:ident),+);+ $(;)?) => {$(
+        fn $name<R: Ret>(ctx: &Ctx<'_, '_>, args: Vec<CArg>) -> Result<LeanWorkerValue, CallFailure> {
+            type O = LeanObject<'static>;
+            let mut it = args.into_iter();
+            $(let $arg = O::take(it.next())?;)+
+            let f = ctx
+                .module
+                .exported::<($(leaf_objects!(@o $arg),)+), R>(ctx.export)
+                .map_err(|e| lean_failure(&e))?;
+            f.call($($arg),+)
+                .map_err(|e| lean_failure(&e))?
+                .to_wire(ctx.expect, ctx.runtime)
+        }
+    )+};
+    (@o $arg:ident) => { LeanObject<'static> };
+}
+
+leaf_objects! {
+    leaf5 => a, b, c, d, e;
+    leaf6 => a, b, c, d, e, f6;
+    leaf7 => a, b, c, d, e, f6, g;
+    leaf8 => a, b, c, d, e, f6, g, h;
+}
+
 /// Checks `args` against `params` and converts them.
 fn convert_args(
     params: &[LeanWorkerType],
@@ -540,7 +567,7 @@ fn result_class(expect: Expect) -> CClass {
 
 fn unsupported(classes: &[CClass], result: CClass) -> Result<LeanWorkerValue, CallFailure> {
     Err(invalid(format!(
-        "unsupported call shape {classes:?} -> {result:?}: up to two arguments of any type, or three or four of UInt64/USize/object types with a UInt8/UInt64/USize/object result"
+        "unsupported call shape {classes:?} -> {result:?}: up to two arguments of any type, three or four of UInt64/USize/object types, or five to eight of object types, with a UInt8/UInt64/USize/object result for three or more"
     )))
 }
 
@@ -617,6 +644,16 @@ pub(super) fn call(
             ),
             unsupported(&classes, r)
         ),
+        objects
+            if (5..=8).contains(&objects.len()) && objects.iter().all(|c| *c == CClass::Obj) =>
+        {
+            match objects.len() {
+                5 => with_narrow_ret!(r, R, leaf5::<R>(&ctx, args), unsupported(&classes, r)),
+                6 => with_narrow_ret!(r, R, leaf6::<R>(&ctx, args), unsupported(&classes, r)),
+                7 => with_narrow_ret!(r, R, leaf7::<R>(&ctx, args), unsupported(&classes, r)),
+                _ => with_narrow_ret!(r, R, leaf8::<R>(&ctx, args), unsupported(&classes, r)),
+            }
+        }
         _ => unsupported(&classes, r),
     }
 }
