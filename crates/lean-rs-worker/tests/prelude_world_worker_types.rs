@@ -322,3 +322,49 @@ fn prelude_world_worker_calls_take_five_to_eight_object_arguments() {
     );
     assert_eq!(w.generation(), 1);
 }
+
+#[test]
+fn prelude_world_worker_streams_take_four_object_arguments() {
+    use lean_rs_worker::{LeanWorkerCommitBuffer, LeanWorkerStreamingCommand};
+    let (mut w, cap) = common::fixture_worker(common::config());
+    let labeled = LeanWorkerStreamingCommand::text(
+        "lean_rs_worker_rows_labeled",
+        [T::Nat, T::String, T::String, T::Nat],
+    );
+    let mut buffer = LeanWorkerCommitBuffer::new();
+    let args = vec![V::nat(3u32), V::string("<"), V::string(">"), V::nat(5u32)];
+    let summary = labeled.run(&mut w, &cap, args, &mut buffer, None).unwrap();
+    assert_eq!(summary.rows, 3);
+    assert_eq!(buffer.committed(), ["<0>", "<5>", "<10>"]);
+    // Five arguments, or a scalar among three or more: refused, the child keeps serving.
+    let five = LeanWorkerStreamingCommand::text(
+        "lean_rs_worker_rows_labeled",
+        [T::Nat, T::String, T::String, T::Nat, T::String],
+    );
+    let args = vec![
+        V::nat(1u32),
+        V::string("a"),
+        V::string("b"),
+        V::nat(1u32),
+        V::string("c"),
+    ];
+    let err = five.run(&mut w, &cap, args, &mut buffer, None).unwrap_err();
+    assert!(
+        matches!(&err, LeanWorkerError::Lean { message, .. } if message.contains("three or four of object types")),
+        "{err:?}"
+    );
+    let mixed = LeanWorkerStreamingCommand::text(
+        "lean_rs_worker_rows_labeled",
+        [T::Nat, T::String, T::U64],
+    );
+    let args = vec![V::nat(1u32), V::string("a"), V::U64(1)];
+    let err = mixed
+        .run(&mut w, &cap, args, &mut buffer, None)
+        .unwrap_err();
+    assert!(
+        matches!(&err, LeanWorkerError::Lean { message, .. } if message.contains("three or four of object types")),
+        "{err:?}"
+    );
+    assert_eq!(buffer.committed().len(), 3, "failed streams commit nothing");
+    assert_eq!(w.generation(), 1);
+}

@@ -525,6 +525,31 @@ macro_rules! leaf_objects {
     (@o $arg:ident) => { LeanObject<'static> };
 }
 
+/// Streams with three or four object-typed arguments after the callback pair.
+macro_rules! leaf_streams {
+    ($($name:ident => $($arg:ident),+);+ $(;)?) => {$(
+        fn $name(ctx: &Ctx<'_, '_>, args: Vec<CArg>) -> Result<LeanWorkerValue, CallFailure> {
+            type O = LeanObject<'static>;
+            let mut it = args.into_iter();
+            let handle = usize::take(it.next())?;
+            let trampoline = usize::take(it.next())?;
+            $(let $arg = O::take(it.next())?;)+
+            let f = ctx
+                .module
+                .exported::<(usize, usize, $(leaf_objects!(@o $arg),)+), O>(ctx.export)
+                .map_err(|e| lean_failure(&e))?;
+            f.call(handle, trampoline, $($arg),+)
+                .map_err(|e| lean_failure(&e))?
+                .to_wire(ctx.expect, ctx.runtime)
+        }
+    )+};
+}
+
+leaf_streams! {
+    stream3 => a, b, c;
+    stream4 => a, b, c, d;
+}
+
 leaf_objects! {
     leaf5 => a, b, c, d, e;
     leaf6 => a, b, c, d, e, f6;
@@ -687,8 +712,10 @@ pub(super) fn call_stream(
         [] => leaf2::<U, U, O>(&ctx, all),
         [a] => with_class!(*a, A, leaf3::<U, U, A, O>(&ctx, all)),
         [a, b] => with_class!(*a, A, with_class!(*b, B, leaf4::<U, U, A, B, O>(&ctx, all))),
+        [CClass::Obj, CClass::Obj, CClass::Obj] => stream3(&ctx, all),
+        [CClass::Obj, CClass::Obj, CClass::Obj, CClass::Obj] => stream4(&ctx, all),
         _ => Err(invalid(
-            "a streaming export takes at most two arguments after the callback pair",
+            "a streaming export takes up to two arguments of any type after the callback pair, or three or four of object types",
         )),
     }?;
     match value {
