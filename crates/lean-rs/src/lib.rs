@@ -31,7 +31,7 @@ pub mod runtime;
 pub mod signals;
 
 pub use abi::{
-    IntoLean, LeanAbi, LeanInt, LeanIo, LeanNat, LeanStruct, LeanStructure, TryFromLean,
+    IntoLean, LeanAbi, LeanInt, LeanIo, LeanNat, LeanString, LeanStruct, LeanStructure, TryFromLean,
 };
 pub use callback::{
     LeanCallbackFlow, LeanCallbackHandle, LeanCallbackPayload, LeanCallbackStatus,

@@ -181,3 +181,35 @@ fn any_value_handles_are_built_and_read_with_the_typed_call_conversions() {
         .unwrap();
     assert_eq!(capitalize.call(text).unwrap(), "Héllo wörld");
 }
+
+#[test]
+fn lean_strings_are_read_in_place_and_passed_back() {
+    use lean_rs::{LeanLibrary, LeanObject, LeanString};
+    let runtime = rt();
+    let sysroot = lean_rs_sys::LEAN_SYSROOT.expect("built against a sysroot");
+    let library = LeanLibrary::open_globally(
+        runtime,
+        std::path::Path::new(sysroot).join("lib/lean/libleanshared.so"),
+    )
+    .unwrap();
+    let lean = library.initialize_module_unpackaged("Lean").unwrap();
+    let capitalize = lean
+        .exported::<(&str,), LeanString<'_>>("lean_string_capitalize")
+        .unwrap();
+    let text = capitalize.call("unïcode 𝔸 text").unwrap();
+    assert_eq!(text.as_str(), "Unïcode 𝔸 text");
+    assert_eq!(text.chars().count(), 14, "derefs to str");
+    assert_eq!(text.to_string(), "Unïcode 𝔸 text");
+    // Passed back to Lean as the same object, and read again.
+    let again = lean
+        .exported::<(LeanString<'_>,), LeanString<'_>>("lean_string_capitalize")
+        .unwrap();
+    let clone = text.clone();
+    assert_eq!(again.call(text).unwrap(), "Unïcode 𝔸 text");
+    assert_eq!(String::from(clone), "Unïcode 𝔸 text");
+    // A value that is not a String is refused when decoded, not when read.
+    let number = LeanObject::new(runtime, 5u64).unwrap();
+    assert!(number.decode::<LeanString<'_>>().is_err());
+    let big = LeanObject::new(runtime, "x".repeat(1 << 20)).unwrap();
+    assert_eq!(big.decode::<LeanString<'_>>().unwrap().len(), 1 << 20);
+}

@@ -9,7 +9,7 @@ use std::path::PathBuf;
 use std::time::Duration;
 
 use criterion::{Criterion, criterion_group, criterion_main};
-use lean_rs::{LeanLibrary, LeanNat, LeanObject, LeanRuntime};
+use lean_rs::{LeanLibrary, LeanNat, LeanObject, LeanRuntime, LeanString};
 
 const SIZES: [(usize, &str); 3] = [(16, "16B"), (4096, "4KiB"), (1 << 20, "1MiB")];
 
@@ -33,11 +33,18 @@ fn workloads(c: &mut Criterion) {
     let capitalize = lean
         .exported::<(&str,), String>("lean_string_capitalize")
         .expect("String.capitalize");
+    let capitalize_in_place = lean
+        .exported::<(&str,), LeanString<'_>>("lean_string_capitalize")
+        .expect("String.capitalize");
     for (size, label) in SIZES {
         let text: &'static str = Box::leak(format!("A{}", "x".repeat(size - 1)).into_boxed_str());
         assert_eq!(capitalize.call(text).expect("call"), text);
         c.bench_function(&format!("string_roundtrip/{label}"), |b| {
             b.iter(|| capitalize.call(black_box(text)).expect("call"));
+        });
+        // Ours only: the result read in place (`LeanString`), one copy per round trip.
+        c.bench_function(&format!("string_roundtrip_in_place/{label}"), |b| {
+            b.iter(|| capitalize_in_place.call(black_box(text)).expect("call").len());
         });
         let mut dst = vec![0u8; size];
         c.bench_function(&format!("memcpy/{label}"), |b| {

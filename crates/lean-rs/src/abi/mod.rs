@@ -20,6 +20,7 @@
 //! | `char` | `Char` | `uint32_t` |
 //! | `()` | `Unit` | object |
 //! | `String`, `&str` | `String` | object |
+//! | [`LeanString`] (read in place, no copy out) | `String` | object |
 //! | [`LeanByteArray`], `&[u8]` (argument) | `ByteArray` | object |
 //! | `Vec<u8>` | `Array UInt8` (like any `Vec<T>`) | object |
 //! | `Vec<T>` | `Array T` | object |
@@ -47,8 +48,8 @@ pub(crate) use limits::{
     check_bytes as limits_check_bytes, check_elements as limits_check_elements,
 };
 pub use small::{LeanInt, LeanNat};
-pub use string::LeanByteArray;
 pub(crate) use string::validate_utf8;
+pub use string::{LeanByteArray, LeanString};
 pub use structure::{
     LeanCtorReader, LeanCtorWriter, LeanInductive, LeanStruct, LeanStructure, LeanVariant,
 };

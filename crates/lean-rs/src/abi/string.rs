@@ -135,6 +135,106 @@ impl<'lean> IntoLean<'lean> for &str {
     object_c_methods!(into);
 }
 
+/// A Lean `String` kept as the Lean object and read in place: as a result type it costs no
+/// copy out of Lean (the text is validated once, when it is decoded), so a caller that only
+/// reads a large text pays for one copy per round trip instead of two. As an argument it hands
+/// the same object back to Lean. `String::from` / [`LeanString::to_owned_string`] copy when an
+/// owned Rust string is needed.
+///
+/// The text cannot change while the handle exists: Lean updates a string in place only when it
+/// holds the sole reference, and the handle is one.
+#[derive(Clone)]
+pub struct LeanString<'lean> {
+    obj: Obj<'lean>,
+}
+
+impl<'lean> LeanString<'lean> {
+    /// Checks that `obj` is a `String` holding valid UTF-8 and keeps it.
+    fn checked(obj: Obj<'lean>) -> LeanResult<Self> {
+        let bytes = obj.borrow().string_bytes()?;
+        trace_decode("string", bytes.len());
+        validate_utf8(bytes)?;
+        Ok(Self { obj })
+    }
+
+    /// The text, borrowed from the Lean object.
+    pub fn as_str(&self) -> &str {
+        // SAFETY: `checked` established that `obj` is a live `String` object whose `m_size - 1`
+        // bytes (at least the NUL is there, so `m_size >= 1`) are valid UTF-8; the object is
+        // immutable while this handle holds a reference (see the type's docs), and the bytes
+        // live as long as `self`.
+        unsafe {
+            let raw = self.obj.as_raw();
+            let len = sys::lean_string_size(raw) - 1;
+            let bytes = std::slice::from_raw_parts(sys::lean_string_cstr(raw).cast::<u8>(), len);
+            std::str::from_utf8_unchecked(bytes)
+        }
+    }
+
+    /// Copies the text into an owned Rust `String`.
+    pub fn to_owned_string(&self) -> String {
+        self.as_str().to_owned()
+    }
+}
+
+impl std::ops::Deref for LeanString<'_> {
+    type Target = str;
+    fn deref(&self) -> &str {
+        self.as_str()
+    }
+}
+
+impl std::fmt::Debug for LeanString<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        std::fmt::Debug::fmt(self.as_str(), f)
+    }
+}
+
+impl std::fmt::Display for LeanString<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl PartialEq<str> for LeanString<'_> {
+    fn eq(&self, other: &str) -> bool {
+        self.as_str() == other
+    }
+}
+
+impl PartialEq<&str> for LeanString<'_> {
+    fn eq(&self, other: &&str) -> bool {
+        self.as_str() == *other
+    }
+}
+
+impl From<LeanString<'_>> for String {
+    fn from(text: LeanString<'_>) -> Self {
+        text.to_owned_string()
+    }
+}
+
+impl super::traits::sealed::SealedAbi for LeanString<'_> {}
+impl<'lean> super::traits::LeanAbi<'lean> for LeanString<'lean> {
+    type CRepr = *mut lean_rs_sys::lean_object;
+}
+impl super::traits::LeanArrayElement for LeanString<'_> {}
+impl<'lean> IntoLean<'lean> for LeanString<'lean> {
+    fn into_lean(self, _runtime: &'lean LeanRuntime) -> LeanResult<Obj<'lean>> {
+        Ok(self.obj)
+    }
+    object_c_methods!(into);
+}
+impl<'lean> TryFromLean<'lean> for LeanString<'lean> {
+    fn try_from_lean(obj: ObjRef<'lean, '_>) -> LeanResult<Self> {
+        Self::checked(obj.to_owned_obj())
+    }
+    fn try_from_lean_owned(obj: Obj<'lean>) -> LeanResult<Self> {
+        Self::checked(obj)
+    }
+    object_c_methods!(from);
+}
+
 /// A Lean `ByteArray`: bytes in one flat scalar array (one copy each way). `Vec<u8>` is
 /// Lean's `Array UInt8` instead, a different object (one boxed element per byte); `&[u8]` is
 /// accepted as a `ByteArray` argument.
