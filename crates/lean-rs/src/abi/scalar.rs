@@ -45,13 +45,7 @@ macro_rules! int_word {
         small_scalar($obj, $lean, <$c>::MAX as usize)? as $c
     };
     (@unbox ctor($boxf:ident, $read:ident), $obj:ident, $lean:literal, $c:ty) => {{
-        if $obj.is_boxed_scalar(std::mem::size_of::<u64>()) {
-            // SAFETY: just checked: a field-less constructor with 8 bytes of scalar area, the
-            // first of which is the boxed word.
-            (unsafe { sys::lean_ctor_get_uint64($obj.as_raw(), 0) }) as $c
-        } else {
-            boxed_in_ctor($obj, $lean, std::mem::size_of::<$c>())?.$read(0)? as $c
-        }
+        boxed_in_ctor($obj, $lean, std::mem::size_of::<$c>())?.$read(0)? as $c
     }};
     ($($ty:ty => $c:ty, $lean:literal, $boxing:ident $(($boxf:ident, $read:ident))?;)*) => {$(
         impl SealedAbi for $ty {}
@@ -209,7 +203,7 @@ fn not_boxed(lean_type: &str, e: &LeanError) -> LeanError {
 }
 
 macro_rules! ctor_float {
-    ($($ty:ty, $lean:literal, $boxf:ident, $read:ident, $get:ident;)*) => {$(
+    ($($ty:ty, $lean:literal, $boxf:ident, $read:ident;)*) => {$(
         impl SealedAbi for $ty {}
         impl<'lean> LeanAbi<'lean> for $ty {
             type CRepr = $ty;
@@ -229,11 +223,6 @@ macro_rules! ctor_float {
         impl<'lean> TryFromLean<'lean> for $ty {
             #[inline]
             fn try_from_lean(obj: ObjRef<'lean, '_>) -> LeanResult<Self> {
-                if obj.is_boxed_scalar(std::mem::size_of::<$ty>()) {
-                    // SAFETY: just checked: a field-less constructor whose scalar area holds
-                    // the boxed float.
-                    return Ok(unsafe { sys::$get(obj.as_raw(), 0) });
-                }
                 boxed_in_ctor(obj, $lean, std::mem::size_of::<$ty>())?.$read(0)
             }
             #[inline]
@@ -245,6 +234,6 @@ macro_rules! ctor_float {
 }
 
 ctor_float! {
-    f64, "Float", lean_box_float, f64, lean_ctor_get_float;
-    f32, "Float32", lean_box_float32, f32, lean_ctor_get_float32;
+    f64, "Float", lean_box_float, f64;
+    f32, "Float32", lean_box_float32, f32;
 }

@@ -124,6 +124,20 @@ impl std::fmt::Debug for Obj<'_> {
     }
 }
 
+#[cold]
+fn ctor_field_count_mismatch(tag: u32, actual: usize, expected: usize) -> LeanError {
+    LeanError::conversion(format!(
+        "constructor #{tag} has {actual} object fields, expected {expected}"
+    ))
+}
+
+#[cold]
+fn ctor_scalar_area_too_small(tag: u32, capacity: usize, wanted: usize) -> LeanError {
+    LeanError::conversion(format!(
+        "constructor #{tag} has {capacity} scalar bytes, expected at least {wanted}"
+    ))
+}
+
 /// A borrowed view of a Lean object; no reference-count traffic.
 #[derive(Clone, Copy)]
 pub struct ObjRef<'lean, 'a> {
@@ -177,25 +191,6 @@ impl<'lean, 'a> ObjRef<'lean, 'a> {
     /// The boxed scalar's value, or `None` for heap objects.
     pub(crate) fn scalar(self) -> Option<usize> {
         self.is_scalar().then(|| sys::lean_unbox(self.as_raw()))
-    }
-
-    /// Whether this is how Lean boxes a `UInt64`, `USize` or float: constructor #0 with no
-    /// object fields and at least `bytes` bytes of scalar area. Read from the header alone and
-    /// inlined, for decoders that run once per array element; anything else takes the
-    /// checked, error-reporting path ([`Self::expect_ctor`]).
-    #[inline]
-    pub(crate) fn is_boxed_scalar(self, bytes: usize) -> bool {
-        if self.is_scalar() {
-            return false;
-        }
-        let raw = self.as_raw();
-        // SAFETY: a live heap object, of which only the header is read; the size is read only
-        // once the tag says it is a constructor.
-        unsafe {
-            sys::lean_ptr_tag(raw) == 0
-                && sys::lean_ctor_num_objs(raw) == 0
-                && sys::lean_ctor_object_byte_size(raw) >= HEADER_BYTES + bytes
-        }
     }
 
     /// The heap object's kind tag (`lean_ptr_tag`), or `None` for scalars.
@@ -258,22 +253,27 @@ impl<'lean, 'a> ObjRef<'lean, 'a> {
     ) -> LeanResult<CtorView<'lean, 'a>> {
         match self.heap_tag() {
             Some(kind) if kind <= sys::LeanMaxCtorTag && u32::from(kind) == tag => {}
-            _ => return Err(self.wrong_shape(&format!("constructor #{tag}"))),
+            _ => return Err(self.not_ctor(tag)),
         }
         let actual = self.ctor_num_objs_unchecked();
         if actual != num_objs {
-            return Err(LeanError::conversion(format!(
-                "constructor #{tag} has {actual} object fields, expected {num_objs}"
-            )));
+            return Err(ctor_field_count_mismatch(tag, actual, num_objs));
         }
         let view = CtorView::new(self, num_objs, scalar_bytes > 0);
         if view.scalar_capacity < scalar_bytes {
-            return Err(LeanError::conversion(format!(
-                "constructor #{tag} has {} scalar bytes, expected at least {scalar_bytes}",
-                view.scalar_capacity
-            )));
+            return Err(ctor_scalar_area_too_small(
+                tag,
+                view.scalar_capacity,
+                scalar_bytes,
+            ));
         }
         Ok(view)
+    }
+
+    // The error builders stay out of line: `expect_ctor` runs once per array element.
+    #[cold]
+    fn not_ctor(self, tag: u32) -> LeanError {
+        self.wrong_shape(&format!("constructor #{tag}"))
     }
 
     /// Object-field count of a constructor (caller checked it is one).
@@ -482,7 +482,7 @@ mod tests {
     }
 
     #[test]
-    fn boxed_scalar_fast_path_agrees_with_the_checked_decoder() {
+    fn boxed_words_decode_and_other_shapes_are_refused() {
         use crate::abi::TryFromLean;
         let runtime = LeanRuntime::init().unwrap();
         // SAFETY: each object is fresh and owned by the `Obj`; scalar areas are written before
@@ -503,7 +503,6 @@ mod tests {
                 Obj::from_owned_raw(runtime, tagged),
             )
         };
-        assert!(word.borrow().is_boxed_scalar(8));
         assert_eq!(u64::try_from_lean(word.borrow()).unwrap(), u64::MAX - 1);
         // Not a boxed word: too small, a field, another constructor, a scalar, a string.
         let text = heap_string(runtime);
@@ -513,12 +512,10 @@ mod tests {
             (&tagged, "tag 1"),
             (&text, "a string"),
         ] {
-            assert!(!obj.borrow().is_boxed_scalar(8), "{what}");
             assert!(u64::try_from_lean(obj.borrow()).is_err(), "{what}");
             assert!(f64::try_from_lean(obj.borrow()).is_err(), "{what}");
         }
-        assert!(!short.borrow().is_boxed_scalar(1));
-        assert!(!Obj::boxed(runtime, 3).borrow().is_boxed_scalar(8));
+        assert!(u64::try_from_lean(Obj::boxed(runtime, 3).borrow()).is_err());
     }
 
     #[test]
