@@ -45,10 +45,16 @@ pub(crate) fn validate_utf8(bytes: &[u8]) -> LeanResult<()> {
     if simdutf8::basic::from_utf8(bytes).is_ok() {
         return Ok(());
     }
-    Err(match std::str::from_utf8(bytes) {
+    Err(not_utf8(bytes))
+}
+
+/// The error for bytes the fast validator rejected, with std's description of where.
+#[cold]
+fn not_utf8(bytes: &[u8]) -> LeanError {
+    match std::str::from_utf8(bytes) {
         Err(e) => LeanError::conversion(format!("String is not valid UTF-8: {e}")),
         Ok(_) => LeanError::conversion("String is not valid UTF-8"),
-    })
+    }
 }
 
 /// Copies a Lean string's bytes into a Rust `String`, validating each chunk right after it is
@@ -73,8 +79,7 @@ fn string_from_lean_bytes(bytes: &[u8]) -> LeanResult<String> {
         // Validating the piece the copy just read: it is still in cache.
         if simdutf8::basic::from_utf8(piece).is_err() {
             // Report against the whole string, so the position is the caller's.
-            validate_utf8(bytes)?;
-            return Err(LeanError::conversion("String is not valid UTF-8"));
+            return Err(not_utf8(bytes));
         }
         rest = tail;
     }

@@ -29,7 +29,7 @@ unsafe fn owned(runtime: &LeanRuntime, raw: *mut lean_object) -> Obj<'_> {
 
 /// Renders an owned Lean `String` result.
 fn string_result(text: &Obj<'_>) -> LeanResult<String> {
-    text.borrow().string().map(str::to_owned)
+    String::try_from_lean(text.borrow())
 }
 
 macro_rules! semantic_handle {
