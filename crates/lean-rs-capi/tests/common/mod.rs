@@ -214,27 +214,10 @@ pub fn close(handle: u64) -> (i32, String) {
     (code, message(&err))
 }
 
-/// Live (not zombie) child processes of this process.
-pub fn children() -> Vec<i32> {
-    let me = std::process::id().to_string();
-    let mut found = Vec::new();
-    for entry in std::fs::read_dir("/proc").unwrap().flatten() {
-        let Ok(pid) = entry.file_name().to_string_lossy().parse::<i32>() else {
-            continue;
-        };
-        let Ok(stat) = std::fs::read_to_string(entry.path().join("stat")) else {
-            continue;
-        };
-        let Some((_, rest)) = stat.rsplit_once(')') else {
-            continue;
-        };
-        let fields: Vec<&str> = rest.split_whitespace().collect();
-        if fields.len() > 1 && fields[1] == me && fields[0] != "Z" {
-            found.push(pid);
-        }
-    }
-    found
-}
+#[path = "../../../lean-rs-worker/tests/common/procs.rs"]
+mod procs;
+#[allow(unused_imports)] // not every test binary checks for children
+pub use procs::children;
 
 /// Directory holding `liblean_rs_capi.so`: cargo builds it into the test's `deps` directory
 /// (and uplifts it to the profile directory only for `cargo build`).

@@ -44,28 +44,9 @@ pub fn fault_config(mode: &str) -> LeanWorkerConfig {
     .request_timeout(Duration::from_secs(5))
 }
 
-/// Live (not zombie) child processes of this process.
-pub fn children() -> Vec<i32> {
-    let me = std::process::id().to_string();
-    let mut found = Vec::new();
-    for entry in std::fs::read_dir("/proc").unwrap().flatten() {
-        let Ok(pid) = entry.file_name().to_string_lossy().parse::<i32>() else {
-            continue;
-        };
-        let Ok(stat) = std::fs::read_to_string(entry.path().join("stat")) else {
-            continue;
-        };
-        // pid (comm) state ppid …; comm may contain spaces, so split after the last ')'.
-        let Some((_, rest)) = stat.rsplit_once(')') else {
-            continue;
-        };
-        let fields: Vec<&str> = rest.split_whitespace().collect();
-        if fields.len() > 1 && fields[1] == me && fields[0] != "Z" {
-            found.push(pid);
-        }
-    }
-    found
-}
+mod procs;
+#[allow(unused_imports)] // not every test binary checks for children
+pub use procs::children;
 
 /// `kill -9` every child of this process.
 pub fn kill_children() -> usize {
